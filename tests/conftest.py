@@ -1,0 +1,49 @@
+"""Test set-up: import the repository as the package `quequan`, whatever its folder name."""
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PKG_DIR = os.path.join(ROOT, "build", "pkg")
+LINK = os.path.join(PKG_DIR, "quequan")
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if not os.path.exists(LINK):
+    os.makedirs(PKG_DIR, exist_ok=True)
+    try:
+        os.symlink(ROOT, LINK)
+    except FileExistsError:
+        pass
+if PKG_DIR not in sys.path:
+    sys.path.insert(0, PKG_DIR)
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def empty_db(tmp_path):
+    """A fresh empty township database path (EPSG:4526)."""
+    from quequan.core.township_db import create_database
+    path = str(tmp_path / "township.gpkg")
+    create_database(path, 4526)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """A clean demo township (~600 plots), shared read-only across tests."""
+    from quequan.core.demo.generate import generate_township
+    out = tmp_path_factory.mktemp("demo") / "demo.gpkg"
+    generate_township(str(out), plots=600, seed=7)
+    return str(out)
+
+
+@pytest.fixture(scope="session")
+def defect_db(tmp_path_factory):
+    """A demo township with injected defects and its manifest (list of dicts)."""
+    import json
+    from quequan.core.demo.generate import generate_township
+    d = tmp_path_factory.mktemp("defects")
+    out, man = d / "defects.gpkg", d / "manifest.json"
+    generate_township(str(out), plots=800, seed=11, defects=True, manifest_path=str(man))
+    with open(man, encoding="utf-8") as fh:
+        return str(out), json.load(fh)
