@@ -1,8 +1,8 @@
 """quequan:createdatabase — an empty township database in the NY/T 2539 structure."""
-from qgis.core import (QgsCoordinateReferenceSystem, QgsProcessingParameterCrs,
+from qgis.core import (QgsProcessingParameterCrs,
                        QgsProcessingParameterFileDestination, QgsProcessingOutputString)
 
-from ..core.township_db import DatabaseError, check_epsg, create_database
+from ..core.township_db import DEFAULT_EPSG, DatabaseError, check_epsg, create_database
 from .base import QueQuanAlgorithm, fail
 
 
@@ -17,14 +17,15 @@ class CreateDatabaseAlgorithm(QueQuanAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFileDestination(
             "OUTPUT", self.tr("乡镇数据库"), "GeoPackage (*.gpkg)"))
+        # optional with a string default: qgis_process 3.22 ignores object defaults
         self.addParameter(QgsProcessingParameterCrs(
-            "CRS", self.tr("坐标系"), QgsCoordinateReferenceSystem("EPSG:4526")))
+            "CRS", self.tr("坐标系"), "EPSG:%d" % DEFAULT_EPSG, optional=True))
         self.addOutput(QgsProcessingOutputString("EPSG", self.tr("EPSG")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         path = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         crs = self.parameterAsCrs(parameters, "CRS", context)
-        authid = crs.authid() if crs.isValid() else ""
+        authid = crs.authid() if crs.isValid() else "EPSG:%d" % DEFAULT_EPSG
         try:
             epsg = check_epsg(authid or "无效")
             create_database(path, epsg, overwrite=True)

@@ -8,7 +8,7 @@ from qgis.core import (QgsProcessingParameterFile, QgsProcessingParameterFileDes
 from ..checks import catalogue
 from ..core.township_db import DatabaseError, TownshipDB
 from .base import QueQuanAlgorithm, core_feedback, fail, require_dependencies
-from .error_output import load_error_layers, write_outputs
+from .error_output import write_outputs
 
 
 class SelfCheckAlgorithm(QueQuanAlgorithm):

@@ -17,7 +17,13 @@ def algorithm_classes():
     classes = []
     here = os.path.dirname(__file__)
     for mod in sorted(m.name for m in pkgutil.iter_modules([here]) if m.name.startswith("alg_")):
-        module = importlib.import_module("." + mod, __package__)
+        try:
+            module = importlib.import_module("." + mod, __package__)
+        except Exception as exc:  # noqa: BLE001 (one broken module must not hide the others)
+            from qgis.core import Qgis, QgsMessageLog
+            QgsMessageLog.logMessage("QueQuan: %s not loaded: %s" % (mod, exc), "QueQuan",
+                                     Qgis.Critical)
+            continue
         classes.extend(getattr(module, "ALGORITHMS", []))
     return classes
 

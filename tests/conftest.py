@@ -13,8 +13,15 @@ if not os.path.exists(LINK):
         os.symlink(ROOT, LINK)
     except FileExistsError:
         pass
+# The repository root must not be on sys.path: its processing/ folder would
+# shadow QGIS's processing package (python -m pytest puts the cwd there).
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != ROOT]
 if PKG_DIR not in sys.path:
     sys.path.insert(0, PKG_DIR)
+# QGIS's own "processing" plugin (processing.run) lives outside site-packages.
+for _p in ("/usr/share/qgis/python/plugins", "/usr/share/qgis/python"):
+    if os.path.isdir(_p) and _p not in sys.path:
+        sys.path.append(_p)
 
 import pytest  # noqa: E402
 
