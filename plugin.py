@@ -29,23 +29,25 @@ class QueQuanPlugin:
         self.actions = []
         self.docks = {}
         self.toolbar = None
-        self.translator = None
+        self.translators = []
         self._install_translator()
 
     def tr(self, text):
         return QCoreApplication.translate("QueQuanPlugin", text)
 
     def _install_translator(self):
+        """Install every i18n/*_<locale>.qm (one .ts per module keeps edits apart)."""
+        import glob
         locale = (QSettings().value("locale/userLocale") or QLocale.system().name() or "")[:5]
-        qm = os.path.join(PLUGIN_DIR, "i18n", "quequan_%s.qm" % locale)
-        if not os.path.exists(qm):
-            qm = os.path.join(PLUGIN_DIR, "i18n", "quequan_%s.qm" % locale[:2])
-        if os.path.exists(qm):
-            self.translator = QTranslator()
-            if self.translator.load(qm):
-                QCoreApplication.installTranslator(self.translator)
-            else:
-                self.translator = None
+        self.translators = []
+        for loc in dict.fromkeys([locale, locale[:2]]):
+            for qm in sorted(glob.glob(os.path.join(PLUGIN_DIR, "i18n", "*_%s.qm" % loc))):
+                tr = QTranslator()
+                if tr.load(qm):
+                    QCoreApplication.installTranslator(tr)
+                    self.translators.append(tr)
+            if self.translators:
+                break
 
     # --- processing ------------------------------------------------------
     def initProcessing(self):  # noqa: N802 (QGIS convention: also called by qgis_process)
@@ -134,6 +136,6 @@ class QueQuanPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
-        if self.translator is not None:
-            QCoreApplication.removeTranslator(self.translator)
-            self.translator = None
+        for tr in self.translators:
+            QCoreApplication.removeTranslator(tr)
+        self.translators = []
