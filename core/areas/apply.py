@@ -1,0 +1,215 @@
+"""Writing an adjustment plan, and undoing it by batch.
+
+Before anything is written the database is copied to a timestamped file in a
+`backup` folder next to it (sqlite's online backup, consistent even while the
+file is open elsewhere). The changes and one qq_audit record per changed value
+are written in one transaction; a value changed since the preview aborts it.
+Undo restores the old values of a batch, itself audited as a new batch.
+"""
+import datetime as _dt
+import getpass
+import os
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import List, Optional
+
+from .. import schema
+from ..plugin_tables import ensure_plugin_tables
+from ..township_db import TownshipDB
+from .adjust import AdjustmentError, Plan
+from .rounding import BAD, num
+
+BACKUP_DIR = "backup"
+UNDO_PREFIX = "撤销批次 "
+
+
+class AdjustmentRefused(AdjustmentError):
+    pass
+
+
+@dataclass
+class ApplyResult:
+    batch: Optional[str]
+    backup: Optional[str]
+    changed: int
+    action: str
+
+
+def _who(who):
+    if who:
+        return who
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 (no login name on some systems)
+        return ""
+
+
+def new_batch_id(now=None) -> str:
+    now = now or _dt.datetime.now()
+    return "%s-%s" % (now.strftime("%Y%m%d-%H%M%S"), uuid.uuid4().hex[:6])
+
+
+def backup_database(db_path: str, label: str = "") -> str:
+    folder = os.path.join(os.path.dirname(os.path.abspath(db_path)), BACKUP_DIR)
+    os.makedirs(folder, exist_ok=True)
+    stem = os.path.splitext(os.path.basename(db_path))[0]
+    stamp = _dt.datetime.now().strftime("%Y%m%d_%H%M%S")
+    target = os.path.join(folder, "%s_%s%s.gpkg" % (stem, stamp, ("_" + label) if label else ""))
+    n = 1
+    while os.path.exists(target):
+        n += 1
+        target = os.path.join(folder, "%s_%s%s_%d.gpkg" % (stem, stamp, ("_" + label) if label else "", n))
+    src = sqlite3.connect(db_path)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def text_of(value) -> Optional[str]:
+    """A value as stored in qq_audit: NULL stays NULL, numbers in their shortest form."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def typed(table: str, field: str, text):
+    """The audit text back to the column's type (Float -> float, Int -> int)."""
+    if text is None:
+        return None
+    t = schema.BY_CODE.get(table)
+    kind = t.field(field).kind if t is not None and t.has_field(field) else None
+    try:
+        if kind == schema.FLOAT:
+            return float(Decimal(text))
+        if kind == schema.INT:
+            return int(Decimal(text))
+    except Exception:  # noqa: BLE001 (a non-numeric old value is restored as it was)
+        return text
+    return text
+
+
+def _same(a, b) -> bool:
+    da, db_ = num(a), num(b)
+    if da is BAD or db_ is BAD:
+        return str(a).strip() == str(b).strip()
+    return da == db_
+
+
+def _stored(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def apply_plan(db_path: str, plan: Plan, who: Optional[str] = None,
+               allow_refused: bool = False) -> ApplyResult:
+    """Write a plan: backup, one transaction of updates with their audit records."""
+    if plan.refusals and not allow_refused:
+        raise AdjustmentRefused("%s未执行：\n%s" % (plan.label, "\n".join(r.reason for r in plan.refusals)))
+    if not plan.changes:
+        return ApplyResult(None, None, 0, plan.label)
+    backup = backup_database(db_path, plan.action)
+    batch = new_batch_id()
+    who = _who(who)
+    at = _dt.datetime.now().isoformat(timespec="seconds")
+    with TownshipDB(db_path) as db:
+        ensure_plugin_tables(db)
+        with db.transaction():
+            for c in plan.changes:
+                name, cols, pk = db.name(c.table), db.columns(c.table), db.primary_key(c.table)
+                col = cols[c.field.upper()][0]
+                row = db.conn.execute('SELECT "%s" FROM "%s" WHERE "%s"=?' % (col, name, pk),
+                                      (c.fid,)).fetchone()
+                if row is None or not _same(row[0], c.old):
+                    raise AdjustmentError(
+                        "%s %s 的 %s 在预览后已被修改（现为 %s，预览时为 %s）；请重新生成预览"
+                        % (c.table, c.key, c.field, None if row is None else row[0], c.old))
+                db.conn.execute('UPDATE "%s" SET "%s"=? WHERE "%s"=?' % (name, col, pk),
+                                (_stored(c.new), c.fid))
+                db.conn.execute(
+                    "INSERT INTO qq_audit (at, who, action, table_name, key, field, old_value, new_value, batch)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (at, who, plan.label, c.table, c.key, c.field, text_of(c.old), text_of(c.new), batch))
+    return ApplyResult(batch, backup, len(plan.changes), plan.label)
+
+
+def batches(db) -> List[dict]:
+    """Batches in qq_audit, newest first: batch, action, at, who, count, undone."""
+    if not db.has("qq_audit"):
+        return []
+    rows = db.conn.execute(
+        "SELECT batch, min(action), min(at), min(who), count(*) FROM qq_audit WHERE batch IS NOT NULL "
+        "GROUP BY batch ORDER BY min(at) DESC, batch DESC").fetchall()
+    undone = {r[0][len(UNDO_PREFIX):] for r in db.conn.execute(
+        "SELECT DISTINCT action FROM qq_audit WHERE action LIKE ?", (UNDO_PREFIX + "%",))}
+    return [{"batch": b, "action": a, "at": t, "who": w, "count": n, "undone": b in undone}
+            for b, a, t, w, n in rows]
+
+
+def undo_batch(db_path: str, batch: str, who: Optional[str] = None, force: bool = False) -> ApplyResult:
+    """Restore every value a batch changed. A value edited since is a conflict (unless force)."""
+    batch = (batch or "").strip()
+    with TownshipDB(db_path) as db:
+        ensure_plugin_tables(db)
+        rows = db.conn.execute(
+            "SELECT table_name, key, field, old_value, new_value, action FROM qq_audit "
+            "WHERE batch=? ORDER BY fid", (batch,)).fetchall()
+        if not rows:
+            raise AdjustmentError("找不到调整批次 %s（见 qq_audit 表的 batch 列）" % batch)
+        if db.conn.execute("SELECT 1 FROM qq_audit WHERE action=? LIMIT 1",
+                           (UNDO_PREFIX + batch,)).fetchone():
+            raise AdjustmentError("批次 %s 已经撤销过" % batch)
+        plan = _undo_targets(db, rows)
+    conflicts = [t for t in plan if not t[4]]
+    if conflicts and not force:
+        raise AdjustmentError("批次 %s 的 %d 个值在调整后又被修改，未撤销（可选择强制撤销）：%s" % (
+            batch, len(conflicts), "；".join("%s %s.%s" % (t[0], t[1], t[2]) for t in conflicts[:5])))
+    backup = backup_database(db_path, "undo")
+    new_batch = new_batch_id()
+    who = _who(who)
+    at = _dt.datetime.now().isoformat(timespec="seconds")
+    changed = 0
+    with TownshipDB(db_path) as db:
+        with db.transaction():
+            for table, key, field, old_text, fids, current in plan:
+                name, cols, pk = db.name(table), db.columns(table), db.primary_key(table)
+                col = cols[field.upper()][0]
+                for fid, now in (fids or current or []):
+                    db.conn.execute('UPDATE "%s" SET "%s"=? WHERE "%s"=?' % (name, col, pk),
+                                    (typed(table, field, old_text), fid))
+                    db.conn.execute(
+                        "INSERT INTO qq_audit (at, who, action, table_name, key, field, old_value, "
+                        "new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (at, who, UNDO_PREFIX + batch, table, key, field, text_of(now), old_text, new_batch))
+                    changed += 1
+    return ApplyResult(new_batch, backup, changed, UNDO_PREFIX + batch)
+
+
+def _undo_targets(db, rows):
+    """Per audit row (newest first): table, key, field, old text, [(fid, now)] matching, all [(fid, now)]."""
+    out = []
+    for table, key, field, old_text, new_text, _ in reversed(rows):
+        if not db.has(table):
+            out.append((table, key, field, old_text, [], []))
+            continue
+        name, cols, pk = db.name(table), db.columns(table), db.primary_key(table)
+        col = cols.get(field.upper(), (field,))[0]
+        if key.startswith("fid:"):
+            sql, arg = 'SELECT "%s", "%s" FROM "%s" WHERE "%s"=?' % (pk, col, name, pk), key[4:]
+        else:
+            kf = cols[schema.key_field(table).upper()][0]
+            sql, arg = 'SELECT "%s", "%s" FROM "%s" WHERE "%s"=?' % (pk, col, name, kf), key
+        current = [(fid, now) for fid, now in db.conn.execute(sql, (arg,))]
+        # a duplicated key is told apart by the value the batch wrote
+        matching = [(fid, now) for fid, now in current if _same(now, new_text)
+                    or (now is None and new_text is None)]
+        out.append((table, key, field, old_text, matching, current))
+    return out
