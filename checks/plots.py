@@ -34,17 +34,12 @@ class PlotSet:
             fbfbm = [k[:14] if not k.startswith("fid:") else "" for k in keys]
         ps = cls(np.asarray(fids, dtype=np.int64), keys, rows or [{} for _ in keys], geoms,
                  list(fbfbm), crs_epsg=crs_epsg)
-        ps.valid = np.array([g is not None and bool(shapely.is_valid(g)) for g in geoms],
-                            dtype=bool) if len(geoms) else np.zeros(0, dtype=bool)
+        # vectorised: None reads as not valid
+        ps.valid = shapely.is_valid(geoms).astype(bool) if len(geoms) else np.zeros(0, dtype=bool)
         rep = geoms.copy()
-        bad = np.flatnonzero(~ps.valid & np.array([g is not None for g in geoms], dtype=bool))
-        if len(bad):
-            fixed = shapely.make_valid(geoms[bad])
-            # keep only the areal part of the repair
-            fixed = [shapely.union_all(shapely.get_parts(g)[shapely.get_type_id(
-                shapely.get_parts(g)) >= 3]) if g is not None else None for g in fixed]
-            for i, g in zip(bad, fixed):
-                rep[i] = None if g is None or g.is_empty else g
+        bad = np.flatnonzero(~ps.valid & ~shapely.is_missing(geoms))
+        for i in bad:
+            rep[i] = repair_polygon(geoms[i])
         ps.repaired = rep
         return ps
 
@@ -64,6 +59,42 @@ class PlotSet:
         for i, k in enumerate(self.keys):
             out.setdefault(k, i)
         return out
+
+
+def repair_polygon(g):
+    """Valid areal copy of an invalid geometry, or None; never raises (one bad plot
+    must not stop a run). NaN/Inf coordinates make GEOS throw: they are dropped first."""
+    try:
+        coords = shapely.get_coordinates(g)
+        if not np.isfinite(coords).all():
+            g = _drop_non_finite(g)
+            if g is None:
+                return None
+        fixed = shapely.make_valid(g)
+        parts = shapely.get_parts(fixed)
+        parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))]   # keep only the areal part
+        if not len(parts):
+            return None
+        out = shapely.union_all(parts)
+        return None if out.is_empty else out
+    except Exception:  # noqa: BLE001 (GEOS errors on degenerate input)
+        return None
+
+
+def _drop_non_finite(g):
+    polys = []
+    for part in shapely.get_parts(g):
+        rings = []
+        for ring in [part.exterior] + list(part.interiors):
+            xy = np.asarray(ring.coords)[:, :2]
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            if len(xy) >= 3:
+                rings.append(np.vstack([xy, xy[:1]]))
+        if rings and len(rings[0]) >= 4:
+            polys.append(shapely.Polygon(rings[0], [r for r in rings[1:] if len(r) >= 4]))
+    if not polys:
+        return None
+    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
 
 
 def load_plots(ctx) -> PlotSet:
