@@ -22,7 +22,8 @@ PLUGIN_TABLES = {
         fid INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT UNIQUE, name TEXT, level TEXT, is_fbf INTEGER""",
     "qq_audit": """
         fid INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT, who TEXT, action TEXT,
-        table_name TEXT, key TEXT, field TEXT, old_value TEXT, new_value TEXT, batch TEXT""",
+        table_name TEXT, key TEXT, field TEXT, old_value TEXT, new_value TEXT, batch TEXT,
+        row_fid INTEGER, ref_batch TEXT, note TEXT""",
     "qq_publicity": """
         fid INTEGER PRIMARY KEY AUTOINCREMENT, unit_code TEXT, round INTEGER,
         start_date TEXT, end_date TEXT, place TEXT, status TEXT, override_reason TEXT,
@@ -34,7 +35,7 @@ PLUGIN_TABLES = {
     "qq_dispute": """
         fid INTEGER PRIMARY KEY AUTOINCREMENT, dkbm_a TEXT, dkbm_b TEXT, parties TEXT,
         description TEXT, status TEXT, opened TEXT, resolved_by TEXT, resolved_at TEXT,
-        resolution TEXT""",
+        resolution TEXT, opened_by TEXT, neighbour TEXT""",
     "qq_retired_code": """
         fid INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT UNIQUE, kind TEXT, retired_at TEXT, reason TEXT""",
 }
