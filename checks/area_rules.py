@@ -13,7 +13,7 @@ import shapely
 from ..core import schema
 from ..core.areas import data as area_data
 from ..core.areas.rounding import (area_difference, area_exceeds, dec, is_num, m2_to_mu,
-                                   mu_exceeds, num, pct_exceeds, percent, planar)
+                                   mu_exceeds, num, pct_exceeds, percent, plain, planar)
 from .finding import Finding
 from .plots import load_plots, plot_points
 from .registry import register
@@ -21,11 +21,6 @@ from .registry import register
 # How a record of each table is named in messages.
 OBJECT_NAMES = {"DK": "地块", "CBDKXX": "承包地块信息", "CBHT": "合同", "LZHT": "流转合同",
                 "MZDW": "面状地物", "JBNTBHQ": "基本农田保护区"}
-
-
-def fmt_tol(value) -> str:
-    """0.1 -> '0.1', 10.0 -> '10' (thresholds as the user typed them)."""
-    return format(dec(value).normalize(), "f")
 
 
 def m01(ctx) -> List[Finding]:
@@ -46,7 +41,7 @@ def m01(ctx) -> List[Finding]:
         out.append(Finding(
             "M01", "DK", key,
             "地块 %s 实测面积 %.2f 平方米，图形面积 %.2f 平方米，相差 %.2f（容差 %s）%s"
-            % (key, scmj, planar(float(area)), abs(diff), fmt_tol(tol), note),
+            % (key, scmj, planar(float(area)), abs(diff), plain(tol), note),
             key_field="DKBM", unit_code=ps.fbfbm[i],
             values={"SCMJ": float(scmj), "area": round(float(area), 4), "diff": float(diff),
                     "tol": tol, "unit": "平方米"},
@@ -97,7 +92,7 @@ def m02(ctx) -> List[Finding]:
                     "M02", table, shown,
                     "%s %s %s（%s）%s 亩，按 %s %.2f 平方米应为 %s 亩，相差 %s（容差 %s）"
                     % (OBJECT_NAMES.get(table, table), shown, muf, t.field(muf).name, _num_text(mu),
-                       m2f, m2, expected, abs(mu - expected), fmt_tol(tol)),
+                       m2f, m2, expected, abs(mu - expected), plain(tol)),
                     key_field=key_field if key else "fid", unit_code=unit or "",
                     values={"field": muf, "m2_field": m2f, "m2": float(m2), "mu": float(mu),
                             "expected": float(expected), "tol": tol, "unit": "亩", "_fp": fp},
@@ -143,7 +138,7 @@ def m03(ctx) -> List[Finding]:
             "M03", "CBF", code,
             "承包方 %s %s 实测 %s 亩，%s %s 亩，相差 %s%%（阈值 %s%%）"
             % (code, h.name or "（无承包方记录）", m2_to_mu(h.measured), label,
-               m2_to_mu(h.original), p, fmt_tol(pct)),
+               m2_to_mu(h.original), p, plain(pct)),
             key_field="CBFBM", unit_code=code[:14],
             values={"measured": float(h.measured), "contract": float(h.original),
                     "source": h.original_source, "pct": float(p), "threshold": pct,
@@ -186,7 +181,7 @@ def m04(ctx) -> List[Finding]:
         out.append(Finding(
             "M04", "ZJQY", code,
             "组级区域 %s %s 地块实测面积合计 %.2f 平方米，区域面积 %.2f 平方米，覆盖率 %s"
-            "（范围 %s–%s）" % (code, name, total, area, shown, fmt_tol(lo), fmt_tol(hi)),
+            "（范围 %.2f–%.2f）" % (code, name, total, area, shown, lo, hi),
             key_field="ZJQYDM", unit_code=code,
             values={"ratio": float(ratio), "plots_area": float(total), "region_area": round(area, 2),
                     "min": float(lo), "max": float(hi)},

@@ -13,7 +13,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 from .. import codelists
 from . import data
 from .rounding import (CENT, area_difference, area_exceeds, cents_sum, dec, is_num, m2_to_mu,
-                       mu_exceeds, num, pct_exceeds, percent, planar)
+                       mu_exceeds, num, pct_exceeds, percent, plain, planar)
 
 LEVELS = ("plot", "household", "group", "village", "township")
 LEVEL_NAMES = {"plot": "地块", "household": "承包方", "group": "组（发包方）", "village": "村",
@@ -157,7 +157,7 @@ def _plot_level(db, scope, area_tol, ellipsoidal) -> ReconcileTable:
                 row["MJCZ"] = area_difference(scmj, area).quantize(CENT)
                 if area_exceeds(scmj, area, area_tol):
                     notes.append("实测面积与图形面积相差 %s 平方米，超过容差 %s"
-                                 % (abs(area_difference(scmj, area)).quantize(CENT), area_tol))
+                                 % (abs(area_difference(scmj, area)).quantize(CENT), plain(area_tol)))
             if is_num(scmjm):
                 row["MCZ"] = scmjm - row["HSMJM"]
                 if mu_exceeds(scmj, scmjm):
@@ -205,7 +205,7 @@ def _household_level(db, scope, contract_pct) -> ReconcileTable:
                         "SC_YHT": h.measured - h.original,
                         "SC_YHT_BL": percent(h.measured - h.original, h.original)})
             if pct_exceeds(h.measured - h.original, h.original, contract_pct):
-                notes.append("实测与原合同面积相差超过 %s%%" % contract_pct)
+                notes.append("实测与原合同面积相差超过 %s%%" % plain(contract_pct))
         if h.missing_plots:
             notes.append("%d 个地块无实测面积或不在地块图层：%s"
                          % (len(h.missing_plots), ",".join(h.missing_plots[:5])
@@ -265,7 +265,7 @@ def _unit_level(db, level, scope, coverage) -> ReconcileTable:
                 ratio = row["SCMJ"] / qy
                 row["FGL"] = ratio.quantize(Decimal("0.0001"))
                 if not lo <= ratio <= hi:
-                    notes.append("覆盖率超出 %s–%s" % (coverage[0], coverage[1]))
+                    notes.append("覆盖率超出 %.2f–%.2f" % (lo, hi))
         elif level == "group" and unit.endswith("00"):
             notes.append("村级发包方（无组级区域）")
         else:

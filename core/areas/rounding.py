@@ -47,6 +47,11 @@ def dec(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+def plain(value) -> str:
+    """A threshold as a user typed it: 0.1 -> '0.1', 10.0 -> '10'."""
+    return format(dec(value).normalize(), "f")
+
+
 def planar(area: float) -> Decimal:
     return Decimal(area).quantize(AREA_QUANTUM, rounding=ROUND_HALF_UP)
 
@@ -118,4 +123,4 @@ def largest_remainder(weights: Sequence[Decimal], total: Decimal,
 
 __all__ = ["AREA_QUANTUM", "BAD", "CENT", "MU_TOL", "CONTRACT_TOL", "area_difference", "area_exceeds",
            "cents_sum", "dec", "is_num", "largest_remainder", "m2_to_mu", "mu_exceeds", "num",
-           "pct_exceeds", "percent", "planar", "round2"]
+           "pct_exceeds", "percent", "plain", "planar", "round2"]
