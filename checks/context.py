@@ -84,7 +84,15 @@ class CheckContext:
         if self.scope is None:
             return True
         code = str(code or "")
-        return any(code.startswith(p) for p in self.scope)
+        # prefixes grouped by length: a scope of thousands of DKBM (a map selection) stays O(1)
+        by_len = self.__dict__.get("_scope_index")
+        if by_len is None or by_len[0] is not self.scope:
+            index = {}
+            for p in self.scope:
+                index.setdefault(len(p), set()).add(p)
+            by_len = (self.scope, index)
+            self._scope_index = by_len
+        return any(code[:n] in prefixes for n, prefixes in by_len[1].items())
 
     def skip(self, rule: str, reason: str):
         self.skipped[rule] = reason
