@@ -1,0 +1,122 @@
+"""A04 code format, A05 code hierarchy, A06 duplicate keys (checks.md §7 A)."""
+from ...core import codes, schema
+from ...core.codelists import CBFLX_NAMES, CBFLX_RANGES
+from .tables import code_well_formed, text
+
+_FORMAT_TEXT = {
+    "DKBM": "19 位数字", "CBFBM": "18 位数字", "SRFBM": "18 位数字", "FBFBM": "14 位数字",
+    "CBHTBM": "18 位数字加 J 或 Q", "CBJYQZBM": "18 位数字加 J 或 Q", "LZHTBM": "18 位数字",
+    "XZQDM": "6 位数字", "XJQYDM": "9 位数字", "CJQYDM": "12 位数字", "ZJQYDM": "14 位数字",
+}
+# Fields holding several plot codes joined by "/" (JZD, JZX).
+_LIST_FIELDS = {("JZD", "DKBM"), ("JZX", "DKBM")}
+
+
+def _plot_of(table, row):
+    return text(row.get("DKBM")) if table in ("DK", "CBDKXX") else ""
+
+
+def a04(data, em):
+    for t in schema.ALL:
+        if not data.has(t.code):
+            continue
+        cols = data.columns(t.code)
+        fields = [f for f in _FORMAT_TEXT if t.has_field(f) and f in cols]
+        if not fields:
+            continue
+        has_cbf = "CBFBM" in cols
+        has_cbfs = "CBFS" in cols
+        for row, unit in data.scoped(t.code):
+            for fld in fields:
+                v = text(row.get(fld))
+                if not v:
+                    continue
+                parts = [p.strip() for p in v.split("/")] if (t.code, fld) in _LIST_FIELDS else [v]
+                bad = [p for p in parts if not codes.code_ok(fld, p)]
+                if bad:
+                    _emit(data, em, t.code, row, unit, fld, v,
+                          "值 %s 格式错误，应为 %s" % ("、".join(bad), _FORMAT_TEXT[fld]))
+                    continue
+                if fld not in ("CBHTBM", "CBJYQZBM"):
+                    continue
+                cbfbm = text(row.get("CBFBM")) if has_cbf else ""
+                if code_well_formed("CBFBM", cbfbm) and v[:18] != cbfbm:
+                    _emit(data, em, t.code, row, unit, fld, v,
+                          "值 %s 的前 18 位与本行承包方代码 %s 不一致" % (v, cbfbm))
+                cbfs = text(row.get("CBFS")) if has_cbfs else ""
+                if cbfs and (v[-1] == "J") != (cbfs == "110"):
+                    want = "J" if cbfs == "110" else "Q"
+                    _emit(data, em, t.code, row, unit, fld, v,
+                          "值 %s 以 %s 结尾，但承包方式 CBFS 为 %s，应以 %s 结尾（J 仅用于家庭承包 110）"
+                          % (v, v[-1], cbfs, want))
+
+
+def _emit(data, em, table, row, unit, fld, value, why):
+    msg = "%s 的字段 %s%s" % (data.describe(table, row), data.field_label(table, fld), why)
+    f = data.finding("A04", table, row, msg, unit, fld=fld, values={"value": value},
+                     relevant={fld: value, "CBFBM": row.get("CBFBM"), "CBFS": row.get("CBFS")})
+    em.add(f, plot=_plot_of(table, row))
+
+
+def a05(data, em):
+    for table in ("CBDKXX", "CBHT", "CBJYQZDJB"):
+        fields = ("DKBM", "CBFBM") if table == "CBDKXX" else ("CBFBM",)
+        for row, unit in data.scoped(table):
+            fbfbm = text(row.get("FBFBM"))
+            if not code_well_formed("FBFBM", fbfbm):
+                continue
+            for fld in fields:
+                v = text(row.get(fld))
+                if not code_well_formed(fld, v) or v.startswith(fbfbm):
+                    continue
+                msg = "%s 的 %s %s 不以本行发包方代码 %s 开头（编码层级不符）" % (
+                    data.describe(table, row), fld, v, fbfbm)
+                f = data.finding("A05", table, row, msg, unit, fld=fld, key=v, key_field=fld,
+                                 related=(fbfbm,), related_field="FBFBM",
+                                 values={"_fp": "%s.%s" % (table, fld)},
+                                 relevant={fld: v, "FBFBM": fbfbm})
+                em.add(f, plot=text(row.get("DKBM")) if table == "CBDKXX" else "")
+    for row, unit in data.scoped("CBF"):
+        v, lx = text(row.get("CBFBM")), text(row.get("CBFLX"))
+        if not code_well_formed("CBFBM", v) or lx not in CBFLX_RANGES:
+            continue
+        lo, hi = CBFLX_RANGES[lx]
+        seq = int(v[14:18])
+        if lo <= seq <= hi:
+            continue
+        msg = "承包方 %s 的顺序码 %s 不在%s的范围 %04d–%04d 内" % (
+            v, v[14:18], CBFLX_NAMES[lx], lo, hi)
+        em.add(data.finding("A05", "CBF", row, msg, unit, fld="CBFBM",
+                            values={"sequence": v[14:18], "cbflx": lx},
+                            relevant={"CBFBM": v, "CBFLX": lx}))
+
+
+# (table, field, rows excluded) of A06; BSM of every layer is added below.
+_UNIQUE = (("DK", "DKBM"), ("CBDKXX", "DKBM"), ("CBF", "CBFBM"), ("FBF", "FBFBM"),
+           ("CBHT", "CBHTBM"), ("CBJYQZDJB", "CBJYQZBM"), ("CBJYQZ", "CBJYQZBM"))
+
+
+def a06(data, em):
+    checks = list(_UNIQUE) + [(t.code, "BSM") for t in schema.LAYERS]
+    for table, fld in checks:
+        if not data.has(table) or fld not in data.columns(table):
+            continue
+        groups = {}
+        for row, unit in zip(data.rows(table), data.units(table)):
+            if table == "CBDKXX" and text(row.get("SFQQQG")) == "1":
+                continue   # share-based plots (确权确股) may have several rows
+            v = text(row.get(fld))
+            if v:
+                groups.setdefault(v, []).append((row, unit))
+        for v, occ in sorted(groups.items()):
+            if len(occ) < 2 or not any(data.in_scope(u) for _, u in occ):
+                continue
+            fids = sorted(int(r["FID"]) for r, _ in occ)
+            msg = "%s（%s）中 %s %s 重复 %d 次（fid %s）" % (
+                schema.BY_CODE[table].name, table, fld, v, len(occ),
+                "、".join(str(x) for x in fids))
+            first = min(occ, key=lambda o: o[0]["FID"])
+            f = data.finding("A06", table, first[0], msg, first[1], fld=fld, key=v, key_field=fld,
+                             related=tuple("fid:%d" % x for x in fids), related_field="fid",
+                             values={"count": len(occ)}, relevant={"fids": fids, fld: v})
+            em.add(f, plot=v if (table, fld) in (("DK", "DKBM"), ("CBDKXX", "DKBM")) else "")

@@ -1,0 +1,253 @@
+"""The ownership tables and plot attributes of one run, indexed once.
+
+Shared by the A, X and C families: rows of every standard table (cached in the
+context), the 发包方 unit of each row, which units a table has rows for (stage
+awareness, checks.md §1), scope, object labels and the Finding factory.
+Rows are read whole (not scoped): cross-household rules (A09, X01) must see
+the entire township; only the reporting is limited to the scope.
+"""
+import hashlib
+import json
+from typing import Dict, Iterable, List, Optional, Sequence, Set
+
+from ...core import codes, schema
+from ..finding import Finding
+
+# Chinese noun for an object of each table, used in messages.
+NOUN = {
+    "DK": "地块", "FBF": "发包方", "CBF": "承包方", "CBF_JTCY": "承包方", "CBDKXX": "承包地块信息",
+    "CBHT": "合同", "LZHT": "流转合同", "QSLYZLFJ": "权属来源附件", "CBJYQZDJB": "登记簿",
+    "CBJYQZ": "权证", "CBJYQZ_QZBF": "权证补发记录", "CBJYQZ_QZHF": "权证换发记录",
+    "CBJYQZ_QZZX": "权证注销记录", "JZD": "界址点", "JZX": "界址线", "KZD": "控制点",
+    "XJXZQ": "县级行政区", "XJQY": "乡级区域", "CJQY": "村级区域", "ZJQY": "组级区域",
+    "QYJX": "区域界线", "DZDW": "点状地物", "XZDW": "线状地物", "MZDW": "面状地物",
+    "JBNTBHQ": "基本农田保护区", "ZJ": "注记",
+}
+
+# Tables whose rows belong to a 发包方 unit through their own FBFBM field.
+_WITH_FBFBM = ("CBDKXX", "CBHT", "CBJYQZDJB")
+# Otherwise the unit is the first 14 characters of this code field.
+_UNIT_CODE_FIELD = {
+    "DK": "DKBM", "FBF": "FBFBM", "CBF": "CBFBM", "CBF_JTCY": "CBFBM", "CBDKXX": "DKBM",
+    "CBHT": "CBHTBM", "CBJYQZDJB": "CBJYQZBM", "CBJYQZ": "CBJYQZBM", "QSLYZLFJ": "CBJYQZBM",
+    "CBJYQZ_QZBF": "CBJYQZBM", "CBJYQZ_QZHF": "CBJYQZBM", "CBJYQZ_QZZX": "CBJYQZBM",
+    "LZHT": "CBHTBM", "JZD": "DKBM", "JZX": "DKBM",
+    "ZJQY": "ZJQYDM", "CJQY": "CJQYDM", "XJQY": "XJQYDM", "XJXZQ": "XZQDM",
+}
+_REGION_TABLES = ("ZJQY", "CJQY", "XJQY", "XJXZQ")
+
+# The stage order of the ownership work (C03, A14); FBF and DK come first.
+STAGES = (("CBF", "承包方"), ("CBDKXX", "承包地块信息"), ("CBHT", "承包合同"),
+          ("CBJYQZDJB", "登记簿"))
+
+
+def text(value) -> str:
+    """A code or name as trimmed text ('' for NULL); integers without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def obj_hash(*parts) -> str:
+    """Hash of the object values a finding depends on (accepted states, §4)."""
+    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def pick(row: dict, fields: Sequence[str]) -> dict:
+    return {f: row.get(f) for f in fields}
+
+
+class OwnershipData:
+    """Rows of the standard tables with their units; one instance per run."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.db = ctx.db
+        self._units: Dict[str, List[str]] = {}
+        self._stage: Dict[str, Set[str]] = {}
+        self._cols: Dict[str, Set[str]] = {}
+
+    @classmethod
+    def of(cls, ctx) -> "OwnershipData":
+        return ctx.cached("ownership_data", lambda: cls(ctx))
+
+    # --- rows and columns -------------------------------------------------
+    def has(self, table: str) -> bool:
+        return self.db is not None and self.db.has(table)
+
+    def rows(self, table: str) -> List[dict]:
+        return self.ctx.table(table) if self.has(table) else []
+
+    def columns(self, table: str) -> Set[str]:
+        if table not in self._cols:
+            self._cols[table] = set(self.db.columns(table)) if self.has(table) else set()
+        return self._cols[table]
+
+    # --- units, stage, scope -------------------------------------------------
+    def unit_of(self, table: str, row: dict) -> str:
+        if table in _WITH_FBFBM:
+            fbf = text(row.get("FBFBM"))
+            if fbf:
+                return fbf
+        fld = _UNIT_CODE_FIELD.get(table)
+        if fld is None:
+            return ""
+        code = text(row.get(fld))
+        if table in ("JZD", "JZX"):
+            code = code.split("/")[0].strip()
+        if table == "LZHT" and not code:
+            code = text(row.get("LZHTBM"))
+        return code if table in _REGION_TABLES else code[:14]
+
+    def units(self, table: str) -> List[str]:
+        """The unit code of every row, aligned with rows(table)."""
+        if table not in self._units:
+            self._units[table] = [self.unit_of(table, r) for r in self.rows(table)]
+        return self._units[table]
+
+    def stage_units(self, table: str) -> Set[str]:
+        """发包方 units for which a table has at least one row."""
+        if table not in self._stage:
+            self._stage[table] = set(self.units(table))
+        return self._stage[table]
+
+    def reached(self, table: str, unit: str) -> bool:
+        return unit in self.stage_units(table)
+
+    def in_scope(self, unit: str) -> bool:
+        return self.ctx.in_scope(unit)
+
+    def scoped(self, table: str):
+        """(row, unit) pairs inside the run's scope."""
+        rows, units = self.rows(table), self.units(table)
+        if self.ctx.scope is None:
+            return list(zip(rows, units))
+        return [(r, u) for r, u in zip(rows, units) if self.ctx.in_scope(u)]
+
+    # --- keys and labels ------------------------------------------------
+    @staticmethod
+    def key_field(table: str) -> str:
+        return schema.key_field(table) or "fid"
+
+    def key_of(self, table: str, row: dict) -> str:
+        fld = schema.key_field(table)
+        value = text(row.get(fld)) if fld else ""
+        return value or "fid:%s" % row.get("FID")
+
+    def describe(self, table: str, row: dict) -> str:
+        """'地块 3708…0015', '承包方 3708…021 成员 张三' — names the object in messages."""
+        noun = NOUN.get(table, table)
+        key = self.key_of(table, row)
+        if table == "CBF_JTCY":
+            return "%s %s 成员 %s" % (noun, key, text(row.get("CYXM")) or "（姓名空）")
+        if key.startswith("fid:"):
+            return "%s（%s 编码为空，fid %s）" % (noun, table, row.get("FID"))
+        return "%s %s" % (noun, key)
+
+    @staticmethod
+    def field_label(table: str, fld: str) -> str:
+        t = schema.BY_CODE.get(table)
+        if t is not None and t.has_field(fld):
+            return "%s（%s）" % (fld, t.field(fld).name)
+        return fld
+
+    # --- indexes shared by several rules ----------------------------------------------
+    def index(self, table: str, fld: str) -> Dict[str, List[dict]]:
+        """Trimmed value -> rows, cached per run."""
+        def build():
+            out: Dict[str, List[dict]] = {}
+            for r in self.rows(table):
+                v = text(r.get(fld))
+                if v:
+                    out.setdefault(v, []).append(r)
+            return out
+        return self.ctx.cached("index:%s.%s" % (table, fld), build)
+
+    def survey_date(self, row_table: str, row: dict):
+        """Latest admissible birth date for ID numbers: the survey date, else the run's."""
+        if row_table == "FBF":
+            d = parse_date(row.get("FBFDCRQ"))
+        else:
+            cbf = self.index("CBF", "CBFBM").get(text(row.get("CBFBM")))
+            d = parse_date(cbf[0].get("CBFDCRQ")) if cbf else None
+        return d or self.ctx.survey_date
+
+    # --- findings ---------------------------------------------------------
+    def finding(self, rule: str, table: str, row: dict, message: str, unit: str,
+                fld: str = "", related: Iterable = (), related_field: str = "",
+                values: Optional[dict] = None, relevant=None, key: Optional[str] = None,
+                key_field: Optional[str] = None) -> Finding:
+        vals = dict(values or {})
+        if fld:
+            vals.setdefault("field", fld)
+            vals["_fp"] = fld if "_fp" not in vals else vals["_fp"]
+        if table == "CBF_JTCY" and not related:
+            related, related_field = (text(row.get("CYXM")) or "fid:%s" % row.get("FID"),), "CYXM"
+        name = object_name(table, row)
+        if name and "name" not in vals:
+            vals["name"] = name
+        return Finding(rule, table, key if key is not None else self.key_of(table, row), message,
+                       key_field=key_field or self.key_field(table),
+                       related=tuple(related), related_field=related_field, unit_code=unit,
+                       values=vals,
+                       object_hash=obj_hash(relevant if relevant is not None
+                                            else {k: v for k, v in row.items() if k != "FID"}))
+
+
+_NAME_FIELD = {"DK": "DKMC", "CBF": "CBFMC", "CBF_JTCY": "CYXM", "FBF": "FBFMC",
+               "ZJQY": "ZJQYMC", "CJQY": "CJQYMC", "XJQY": "XJQYMC", "QSLYZLFJ": "ZLFJMC"}
+
+
+def object_name(table: str, row: dict) -> str:
+    fld = _NAME_FIELD.get(table)
+    return text(row.get(fld)) if fld else ""
+
+
+def parse_date(value):
+    """A date from GeoPackage DATE text, 'YYYYMMDD', a datetime text or a date object."""
+    import datetime as _dt
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    s = str(value).strip()
+    try:
+        if len(s) >= 10 and s[4] in "-/." and s[7] in "-/.":
+            return _dt.date(int(s[:4]), int(s[5:7]), int(s[8:10]))
+        if len(s) >= 8 and s[:8].isdigit():
+            return _dt.date(int(s[:4]), int(s[4:6]), int(s[6:8]))
+    except ValueError:
+        return None
+    return None
+
+
+def code_well_formed(fld: str, value: str) -> bool:
+    """The A04 test on a trimmed value: A05 and X01 skip values that fail it (§6)."""
+    return bool(value) and codes.code_ok(fld, value)
+
+
+class Emitter:
+    """Collects findings; those naming a plot get its point on surface at the end."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.items: List[Finding] = []
+        self._plots: Dict[int, str] = {}
+
+    def add(self, finding: Finding, plot: str = ""):
+        if plot:
+            self._plots[len(self.items)] = plot
+        self.items.append(finding)
+
+    def finish(self) -> List[Finding]:
+        if self._plots and self.ctx.db is not None and self.ctx.db.has("DK"):
+            from ..plots import plot_points
+            points = plot_points(self.ctx)
+            for i, dkbm in self._plots.items():
+                self.items[i].geom = points.get(dkbm)
+        return self.items
