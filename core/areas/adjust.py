@@ -21,7 +21,7 @@ may be smaller or larger; whatever it is, the plan refuses the group when any
 plot would end up more than AREA_TOL from its planar area, and says which.
 """
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Callable, Dict, List, Optional, Sequence
 
 from .. import schema
@@ -188,7 +188,7 @@ def auto_tolerance(planar_total: Decimal, largest: Decimal, area_tol) -> Decimal
     """The largest closing difference that moves no plot by more than AREA_TOL − 0.01."""
     if largest <= 0:
         return Decimal(0)
-    return ((dec(area_tol) - CENT) * planar_total / largest).quantize(CENT, rounding="ROUND_FLOOR")
+    return ((dec(area_tol) - CENT) * planar_total / largest).quantize(CENT, rounding=ROUND_FLOOR)
 
 
 def plan_balance(db, scope=None, controls: Optional[Dict[str, object]] = None, tolerance=None,
@@ -222,6 +222,10 @@ def plan_balance(db, scope=None, controls: Optional[Dict[str, object]] = None, t
     blocked = _blockers(db, groups, ("T01", "T04", "T05"), blockers, parameters, plan)
     for g in groups:
         idx = by_group[g]
+        if g not in sources and g not in (scope or ()):
+            # only a group named in the scope must have a control; the others are left as they are
+            plan.notes.append("组 %s 没有控制面积（无组级区域图形，控制面积表中也没有），未平差" % g)
+            continue
         why = _balance_refusal(g, idx, plots, sources, blocked)
         if why:
             plan.refusals.append(Refusal(g, why))
@@ -263,8 +267,9 @@ def _balance_group(plan, g, idx, plots, source, tolerance, area_tol):
                                      % (g, control, total, closing, tol, abs(closing) - tol)))
         return
     new = largest_remainder(exact, control, order=keys)
-    worst = max(range(len(idx)), key=lambda n: (abs(area_difference(new[n], plots.areas[idx[n]])), keys[n]))
-    bal.max_move = abs(area_difference(new[worst], plots.areas[idx[worst]]))
+    moves = [abs(area_difference(new[n], plots.areas[idx[n]])) for n in range(len(idx))]
+    worst = min(range(len(idx)), key=lambda n: (-moves[n], keys[n]))   # largest move, first code
+    bal.max_move = moves[worst]
     bal.new_total = sum(new, Decimal("0.00"))
     if area_exceeds(new[worst], plots.areas[idx[worst]], area_tol):
         plan.refusals.append(Refusal(g, "组 %s 平差后地块 %s 实测面积 %.2f 平方米，图形面积 %.2f 平方米，相差 %.2f，"

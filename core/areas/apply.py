@@ -134,11 +134,18 @@ def apply_plan(db_path: str, plan: Plan, who: Optional[str] = None,
                         % (c.table, c.key, c.field, None if row is None else row[0], c.old))
                 db.conn.execute('UPDATE "%s" SET "%s"=? WHERE "%s"=?' % (name, col, pk),
                                 (_stored(c.new), c.fid))
-                db.conn.execute(
-                    "INSERT INTO qq_audit (at, who, action, table_name, key, field, old_value, new_value, batch)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (at, who, plan.label, c.table, c.key, c.field, text_of(c.old), text_of(c.new), batch))
+                _audit(db, at=at, who=who, action=plan.label, table_name=c.table, key=c.key,
+                       field=c.field, old_value=text_of(c.old), new_value=text_of(c.new), batch=batch,
+                       row_fid=c.fid)
     return ApplyResult(batch, backup, len(plan.changes), plan.label)
+
+
+def _audit(db, **values):
+    """One qq_audit row; row_fid / ref_batch only where the table has them (older databases do not)."""
+    cols = db.columns("qq_audit")
+    items = [(k, v) for k, v in values.items() if k.upper() in cols]
+    db.conn.execute("INSERT INTO qq_audit (%s) VALUES (%s)" % (
+        ", ".join('"%s"' % k for k, _ in items), ", ".join("?" * len(items))), [v for _, v in items])
 
 
 def batches(db) -> List[dict]:
@@ -159,13 +166,13 @@ def undo_batch(db_path: str, batch: str, who: Optional[str] = None, force: bool 
     batch = (batch or "").strip()
     with TownshipDB(db_path) as db:
         ensure_plugin_tables(db)
+        fid_col = "row_fid" if "ROW_FID" in db.columns("qq_audit") else "NULL"
         rows = db.conn.execute(
-            "SELECT table_name, key, field, old_value, new_value, action FROM qq_audit "
-            "WHERE batch=? ORDER BY fid", (batch,)).fetchall()
+            "SELECT table_name, key, field, old_value, new_value, %s FROM qq_audit "
+            "WHERE batch=? ORDER BY fid" % fid_col, (batch,)).fetchall()
         if not rows:
             raise AdjustmentError("找不到调整批次 %s（见 qq_audit 表的 batch 列）" % batch)
-        if db.conn.execute("SELECT 1 FROM qq_audit WHERE action=? LIMIT 1",
-                           (UNDO_PREFIX + batch,)).fetchone():
+        if _undone(db, batch):
             raise AdjustmentError("批次 %s 已经撤销过" % batch)
         plan = _undo_targets(db, rows)
     conflicts = [t for t in plan if not t[4]]
@@ -180,23 +187,29 @@ def undo_batch(db_path: str, batch: str, who: Optional[str] = None, force: bool 
     with TownshipDB(db_path) as db:
         with db.transaction():
             for table, key, field, old_text, fids, current in plan:
+                if not (fids or current):
+                    continue   # the row is gone: nothing to restore
                 name, cols, pk = db.name(table), db.columns(table), db.primary_key(table)
                 col = cols[field.upper()][0]
                 for fid, now in (fids or current or []):
                     db.conn.execute('UPDATE "%s" SET "%s"=? WHERE "%s"=?' % (name, col, pk),
                                     (typed(table, field, old_text), fid))
-                    db.conn.execute(
-                        "INSERT INTO qq_audit (at, who, action, table_name, key, field, old_value, "
-                        "new_value, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (at, who, UNDO_PREFIX + batch, table, key, field, text_of(now), old_text, new_batch))
+                    _audit(db, at=at, who=who, action=UNDO_PREFIX + batch, table_name=table, key=key,
+                           field=field, old_value=text_of(now), new_value=old_text, batch=new_batch,
+                           row_fid=fid, ref_batch=batch)
                     changed += 1
     return ApplyResult(new_batch, backup, changed, UNDO_PREFIX + batch)
+
+
+def _undone(db, batch) -> bool:
+    return db.conn.execute("SELECT 1 FROM qq_audit WHERE action=? LIMIT 1",
+                           (UNDO_PREFIX + batch,)).fetchone() is not None
 
 
 def _undo_targets(db, rows):
     """Per audit row (newest first): table, key, field, old text, [(fid, now)] matching, all [(fid, now)]."""
     out = []
-    for table, key, field, old_text, new_text, _ in reversed(rows):
+    for table, key, field, old_text, new_text, row_fid in reversed(rows):
         if not db.has(table):
             out.append((table, key, field, old_text, [], []))
             continue
@@ -208,8 +221,9 @@ def _undo_targets(db, rows):
             kf = cols[schema.key_field(table).upper()][0]
             sql, arg = 'SELECT "%s", "%s" FROM "%s" WHERE "%s"=?' % (pk, col, name, kf), key
         current = [(fid, now) for fid, now in db.conn.execute(sql, (arg,))]
-        # a duplicated key is told apart by the value the batch wrote
-        matching = [(fid, now) for fid, now in current if _same(now, new_text)
-                    or (now is None and new_text is None)]
+        if row_fid is not None and any(fid == row_fid for fid, _ in current):
+            current = [(fid, now) for fid, now in current if fid == row_fid]
+        # without row_fid a duplicated key is told apart by the value the batch wrote
+        matching = [(fid, now) for fid, now in current if _same(now, new_text)]
         out.append((table, key, field, old_text, matching, current))
     return out

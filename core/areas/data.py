@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+import numpy as np
+
 from .. import schema
 from .rounding import BAD, cents_sum, is_num, num
 
@@ -71,7 +73,6 @@ def mu_pair_tables(db) -> List[Tuple[str, List[Tuple[str, str]]]]:
 
 def measure(wkbs: Sequence) -> Tuple[list, list, list]:
     """(geometries, planar areas or None, valid flags) for GeoPackage WKBs."""
-    import numpy as np
     import shapely
     arr = np.array([w if w else None for w in wkbs], dtype=object)
     geoms = shapely.from_wkb(arr, on_invalid="ignore") if len(arr) else arr
@@ -80,13 +81,24 @@ def measure(wkbs: Sequence) -> Tuple[list, list, list]:
     areas = np.full(len(arr), np.nan)
     ok = np.flatnonzero(valid)
     areas[ok] = shapely.area(geoms[ok])
-    bad = np.flatnonzero(present & ~valid)
-    if len(bad):
-        # A repair keeps the polygonal parts; lines and points in it have no area.
-        areas[bad] = shapely.area(shapely.make_valid(geoms[bad]))
+    for i in np.flatnonzero(present & ~valid):
+        areas[i] = _repaired_area(geoms[i])
     return (list(geoms),
             [None if a != a else float(a) for a in areas.tolist()],
             [bool(v) for v in valid.tolist()])
+
+
+def _repaired_area(g) -> float:
+    """Area of the make_valid repair (its lines and points have no area); NaN when GEOS
+    cannot repair it (e.g. NaN coordinates): such a plot counts as having no geometry."""
+    import shapely
+    try:
+        coords = shapely.get_coordinates(g)
+        if len(coords) and not np.isfinite(coords).all():
+            return float("nan")
+        return float(shapely.area(shapely.make_valid(g)))
+    except Exception:  # noqa: BLE001 (GEOS errors on degenerate input never stop a run)
+        return float("nan")
 
 
 @dataclass
