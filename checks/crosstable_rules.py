@@ -45,12 +45,14 @@ def x01(data, em):
         if not data.has(src) or fld not in data.columns(src):
             continue
         targets = _values(data, dst, dst_fld)
+        # a register missing behind an existing certificate is X05 (c) only (§6)
+        reported_as_x05 = _values(data, "CBJYQZ", "CBJYQZBM") if dst == "CBJYQZDJB" else ()
         members_by_code = {}
         for row, unit in data.scoped(src):
             v = text(row.get(fld))
             if not code_well_formed(fld, v):
                 continue   # empty: A01; malformed: A04
-            if v in targets:
+            if v in targets or v in reported_as_x05:
                 continue
             if staged and not data.reached(dst, v[:14]):
                 continue   # the referenced table is not built yet for that unit
@@ -82,8 +84,8 @@ def x02(data, em):
         if not dkbm or dkbm in assigned:
             continue
         name = text(row.get("DKMC"))
-        msg = "承包地块 %s%s 没有承包地块信息（CBDKXX），未落实承包方" % (
-            dkbm, "（%s）" % name if name else "")
+        msg = "承包地块 %s%s没有承包地块信息（CBDKXX），未落实承包方" % (
+            dkbm, "（%s）" % name if name else " ")
         em.add(data.finding("X02", "DK", row, msg, unit, relevant={"DKBM": dkbm, "DKLB": "10"}),
                plot=dkbm)
 

@@ -73,9 +73,11 @@ def _level_of(text: str) -> Optional[str]:
     for level, words in LEVELS.items():
         if t in [_norm(w) for w in words]:
             return level
-    for level, words in LEVELS.items():   # "XX村民委员会"-like free text
-        if any(t.endswith(_norm(w)) for w in words[:3]):
-            return level
+    # free text such as "村民委员会", "第一村民小组"
+    if t.endswith(("组", "小组")):
+        return "group"
+    if t.endswith(("村", "村委会", "村民委员会")):
+        return "village"
     return "?"
 
 

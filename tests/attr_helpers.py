@@ -171,3 +171,39 @@ def add_plot(data, geoms, dkbm, area=500.0, **fields):
     data["DK"].append(row)
     geoms["DK"].append(box(x, y, x + side, y + side))
     return row
+
+
+def add_contracted(data, geoms, fbf, seq, head, areas, first_plot, htzmj=None, cbdkzs=None,
+                   contract=True, register=True, certificate=True, sfqqqg="2"):
+    """A household with one member, its plots, CBDKXX rows and (optionally) the later stages."""
+    cbfbm = add_household(data, fbf, seq, head,
+                          [(head, "1", "1", id18("19700101", "%03d" % (seq * 2 + 1)), "02")])
+    code = cbfbm + "J"
+    for i, area in enumerate(areas):
+        dkbm = "%s%05d" % (fbf, first_plot + i)
+        add_plot(data, geoms, dkbm, area=area, SCMJ=area, ZJRXM=head)
+        data["CBDKXX"].append({"DKBM": dkbm, "FBFBM": fbf, "CBFBM": cbfbm, "CBJYQQDFS": "110",
+                               "HTMJ": area, "CBHTBM": code, "CBJYQZBM": code, "SFQQQG": sfqqqg})
+    if contract:
+        data["CBHT"].append({"CBHTBM": code, "FBFBM": fbf, "CBFBM": cbfbm, "CBFS": "110",
+                             "CBQXQ": "1998-01-01", "CBQXZ": "2027-12-31",
+                             "HTZMJ": sum(areas) if htzmj is None else htzmj,
+                             "CBDKZS": len(areas) if cbdkzs is None else cbdkzs,
+                             "QDSJ": "2016-07-01"})
+    if register:
+        data["CBJYQZDJB"].append({
+            "CBJYQZBM": code, "FBFBM": fbf, "CBFBM": cbfbm, "CBFS": "110",
+            "CBQX": "1998年01月01日至2027年12月31日", "CBQXQ": "1998-01-01", "CBQXZ": "2027-12-31",
+            "DKSYT": "图件\\%s\\DKSYT%s.pdf" % (fbf, code), "CBJYQZLSH": "鲁（2016）某县农村土地承包经营权证第%06d号" % seq,
+            "DBR": "登簿人丁", "DJSJ": "2016-09-01"})
+    if certificate:
+        data["CBJYQZ"].append({"CBJYQZBM": code, "FZJG": "某县人民政府", "FZRQ": "2016-10-01",
+                               "QZSFLQ": "2"})
+    return cbfbm
+
+
+def add_fbf(data, fbf, name):
+    data["FBF"].append({"FBFBM": fbf, "FBFMC": "某镇某村" + name, "FBFFZRXM": "组长" + name,
+                        "FZRZJLX": "1", "FZRZJHM": id18("19620101", "%03d" % int(fbf[-2:])),
+                        "FBFDZ": "某村", "YZBM": "272100", "FBFDCY": "调查员甲",
+                        "FBFDCRQ": "2015-02-01"})
