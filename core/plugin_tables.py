@@ -18,6 +18,10 @@ PLUGIN_TABLES = {
         unit_code TEXT, message TEXT, "values" TEXT, geom_wkt TEXT, object_hash TEXT,
         state TEXT, reason TEXT, state_by TEXT, state_at TEXT,
         first_run TEXT, last_run TEXT, first_seen TEXT, last_seen TEXT""",
+    # What each run found or fixed (status new / still / reopened / fixed): the
+    # per-run comparison 新增 / 已修正 / 仍存在 and the error list of an older run.
+    "qq_error_run": """
+        fid INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT, fingerprint TEXT, status TEXT""",
     "qq_admin_unit": """
         fid INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT UNIQUE, name TEXT, level TEXT, is_fbf INTEGER""",
     "qq_audit": """
