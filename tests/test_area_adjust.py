@@ -357,12 +357,7 @@ def test_recompute_and_balance_leave_no_area_errors(tmp_path):
 
 @pytest.fixture(scope="module")
 def provider(qgis_app, qgis_processing):
-    from qgis.core import QgsApplication
-    from quequan.processing.provider import QueQuanProvider
-    reg = QgsApplication.processingRegistry()
-    if reg.providerById("quequan") is None:
-        reg.addProvider(QueQuanProvider())
-    yield reg.providerById("quequan")
+    yield fx.ensure_provider()
 
 
 def test_processing_preview_apply_undo(provider, tmp_path):

@@ -83,3 +83,18 @@ def fresh(tmp_path, name="t.gpkg"):
         os.remove(path)
     create_database(path, 4526)
     return path
+
+
+_KEEP = []   # the provider's Python wrapper must outlive every test module that uses it
+
+
+def ensure_provider():
+    """Register the QueQuan provider once per session (after qgis_processing is initialised)."""
+    from qgis.core import QgsApplication
+    from quequan.processing.provider import QueQuanProvider
+    reg = QgsApplication.processingRegistry()
+    if reg.providerById("quequan") is None:
+        provider = QueQuanProvider()
+        _KEEP.append(provider)
+        reg.addProvider(provider)
+    return reg.providerById("quequan")

@@ -133,12 +133,7 @@ def test_unknown_level_is_refused(township):
 
 @pytest.fixture(scope="module")
 def provider(qgis_app, qgis_processing):
-    from qgis.core import QgsApplication
-    from quequan.processing.provider import QueQuanProvider
-    reg = QgsApplication.processingRegistry()
-    if reg.providerById("quequan") is None:
-        reg.addProvider(QueQuanProvider())
-    yield reg.providerById("quequan")
+    yield fx.ensure_provider()
 
 
 def test_processing_group_table_and_report(provider, township, tmp_path):
@@ -161,7 +156,14 @@ def test_processing_group_table_and_report(provider, township, tmp_path):
     last = [c.value for c in ws[ws.max_row]]
     assert last[0] == "合计" and abs(last[headers.index("实测面积合计(平方米)")] - 3604.07) < 1e-9
     assert last[headers.index("实测面积合计(亩)")] == 5.41
-    assert ws.max_row == 5 and ws.freeze_panes == "A2"
+    # groups printed per village with a subtotal row, then the township total
+    col = [r[0].value for r in ws.iter_rows(min_row=2)]
+    assert col == [G1, G2, "村 %s 小计" % G1[:12], V2, "村 %s 小计" % V2[:12], "合计"]
+    sub = [c.value for c in ws[4]]
+    assert abs(sub[headers.index("实测面积合计(平方米)")] - 2937.40) < 1e-9
+    assert sub[headers.index("实测面积合计(亩)")] == 4.41          # 2937.40 × 0.0015 = 4.4061
+    assert sub[headers.index("覆盖率")] is None or sub[headers.index("区域面积(平方米)")] == 5000.0
+    assert ws.freeze_panes == "A2"
     assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
 
 

@@ -100,22 +100,44 @@ def reconcile(db, level: str, scope=None, area_tol=0.1, contract_pct=10.0,
     return table
 
 
-def totals_of(table: ReconcileTable) -> Dict:
+def totals_of(table: ReconcileTable, rows: Optional[List[Dict]] = None, label: str = "合计") -> Dict:
+    """Column sums (Decimal) of `rows` (default: all rows); 亩 and coverage from the m² sums."""
+    rows = table.rows if rows is None else rows
     out: Dict = {}
     for c in table.columns:
         if c.total:
-            vals = [r.get(c.code) for r in table.rows if r.get(c.code) is not None]
+            vals = [r.get(c.code) for r in rows if r.get(c.code) is not None]
             out[c.code] = sum(vals, Decimal(0) if c.kind != "int" else 0)
-    first = table.columns[0].code
-    out[first] = "合计"
+    out[table.columns[0].code] = label
     if table.level in ("group", "village", "township"):
         out["SCMJM"] = m2_to_mu(out["SCMJ"])   # codes.md §7: 亩 totals from the m² total
-        qy = sum((r["QYMJ"] for r in table.rows if r.get("QYMJ") is not None), ZERO)
-        out["QYMJ"] = qy
+        qy = out.get("QYMJ") or ZERO
         out["FGL"] = (out["SCMJ"] / qy).quantize(Decimal("0.0001")) if qy else None
     elif table.level == "household":
         for m2f, muf in (("HTMJ", "HTMJM"), ("SCMJ", "SCMJM"), ("YHTMJ", "YHTMJM")):
             out[muf] = m2_to_mu(out[m2f])
+    return out
+
+
+# Printed reports break long tables into blocks: plots and households per group, groups per village.
+SUBTOTALS = {"plot": ("DKBM", 14, "组"), "household": ("CBFBM", 14, "组"), "group": ("DWDM", 12, "村")}
+
+
+def blocks(table: ReconcileTable):
+    """[(rows, subtotal row or None)] in table order; one block without subtotal for other levels."""
+    spec = SUBTOTALS.get(table.level)
+    if spec is None or not table.rows:
+        return [(table.rows, None)]
+    code_f, width, what = spec
+    out, current, rows = [], None, []
+    for r in table.rows:
+        unit = str(r.get(code_f) or "")[:width]
+        if rows and unit != current:
+            out.append((rows, totals_of(table, rows, "%s %s 小计" % (what, current))))
+            rows = []
+        current = unit
+        rows.append(r)
+    out.append((rows, totals_of(table, rows, "%s %s 小计" % (what, current))))
     return out
 
 

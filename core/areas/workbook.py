@@ -1,13 +1,13 @@
 """xlsx output of reconciliation tables and adjustment previews/records (Chinese headers)."""
 import datetime as _dt
 from decimal import Decimal
-from typing import Optional
 
 from openpyxl import Workbook
 from openpyxl.styles import Border, Font, Side
+from openpyxl.utils import get_column_letter
 
-from ...export.xlsx_style import FONT, write_table
-from .reconcile import ReconcileTable
+from ...export.xlsx_style import FONT, text_width, write_table
+from .reconcile import ReconcileTable, blocks
 
 FORMATS = {"area": "0.00", "mu": "0.00", "pct": "0.0", "ratio": "0.0000", "int": "0"}
 _THIN = Side(style="thin", color="000000")
@@ -29,11 +29,19 @@ def _formats(ws, kinds, first_row, last_row):
                 ws.cell(row=r, column=c).number_format = fmt
 
 
-def _append_bold(ws, values):
-    ws.append([cell_value(v) for v in values])
-    for cell in ws[ws.max_row]:
-        cell.font = Font(name=FONT, bold=True)
+def _put_row(ws, row, values, bold=False):
+    for col, v in enumerate(values, 1):
+        cell = ws.cell(row=row, column=col, value=cell_value(v))
+        cell.font = Font(name=FONT, bold=bold)
         cell.border = _BORDER
+
+
+def _fit_widths(ws, widths_max=40):
+    """Column widths from the content (write_table only saw the header)."""
+    for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
+        width = max(text_width(c.value if not isinstance(c.value, float) else "%.2f" % c.value)
+                    for c in col)
+        ws.column_dimensions[get_column_letter(col[0].column)].width = min(widths_max, max(6, width + 2))
 
 
 def write_reconcile(path: str, table: ReconcileTable, title_extra: str = "") -> str:
@@ -41,9 +49,18 @@ def write_reconcile(path: str, table: ReconcileTable, title_extra: str = "") -> 
     ws = wb.active
     ws.title = "面积核对"
     headers = [c.title for c in table.columns]
-    rows = [[cell_value(r.get(c.code)) for c in table.columns] for r in table.rows]
-    write_table(ws, headers, rows)
-    _append_bold(ws, [table.totals.get(c.code) for c in table.columns])
+    write_table(ws, headers, [])
+    parts = blocks(table)
+    n = 1
+    for rows, subtotal in parts:
+        for r in rows:
+            n += 1
+            _put_row(ws, n, [r.get(c.code) for c in table.columns])
+        if subtotal is not None and len(parts) > 1:
+            n += 1
+            _put_row(ws, n, [subtotal.get(c.code) for c in table.columns], bold=True)
+    _put_row(ws, n + 1, [table.totals.get(c.code) for c in table.columns], bold=True)
+    _fit_widths(ws)
     _formats(ws, [c.kind for c in table.columns], 2, ws.max_row)
     meta = wb.create_sheet("说明")
     items = [("表名", table.title + title_extra), ("生成时间", _dt.datetime.now().isoformat(timespec="seconds")),
@@ -68,11 +85,11 @@ def write_plan(path: str, plan, result=None) -> str:
     wb = Workbook()
     ws = wb.active
     ws.title = "变更预览" if result is None else "变更记录"
-    rows = [(i, c.unit, c.table, c.key, c.field, c.field_name, cell_value(_num(c.old)),
+    rows = [(i, c.unit, c.table, c.key, c.field, c.field_name, cell_value(c.old),
              cell_value(c.new), cell_value(c.delta))
             for i, c in enumerate(plan.changes, 1)]
     write_table(ws, CHANGE_HEADERS, rows)
-    _formats(ws, ["int"] + [""] * 5 + ["", "", ""], 2, ws.max_row)
+    _formats(ws, [""] * 6 + ["area"] * 3, 2, ws.max_row)
     if plan.balances:
         bs = wb.create_sheet("平差汇总")
         brow = [(b.unit, b.source, cell_value(b.control), b.plots, cell_value(b.planar_total),
@@ -94,11 +111,6 @@ def write_plan(path: str, plan, result=None) -> str:
     write_table(meta, ("项目", "内容"), items, landscape=False)
     wb.save(path)
     return path
-
-
-def _num(value):
-    """Stored numbers as they are; text stays text."""
-    return value
 
 
 def write_undo(path: str, result, batch: str) -> str:
