@@ -70,6 +70,27 @@ def synthesise(path, plots):
     return path
 
 
+def _adjust(path):
+    from quequan.core.areas.adjust import make_plan
+    from quequan.core.areas.apply import apply_plan, undo_batch
+    from quequan.core.township_db import TownshipDB
+    out = {}
+    with TownshipDB(path) as db:
+        db.conn.execute('UPDATE "DK" SET "SCMJM" = NULL')
+        t0 = time.perf_counter()
+        plan = make_plan(db, "mu")
+        out["plan mu"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = apply_plan(path, plan)
+    out["apply"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    undo = undo_batch(path, res.batch)
+    out["undo"] = time.perf_counter() - t0
+    print("重算亩面积：预览 %d 个值 %.2f 秒，写入（含备份、审计）%.2f 秒，撤销 %d 个值 %.2f 秒"
+          % (len(plan.changes), out["plan mu"], out["apply"], undo.changed, out["undo"]))
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--plots", type=int, default=100000)
@@ -77,6 +98,8 @@ def main(argv=None):
     ap.add_argument("--generator", action="store_true", help="use core.demo.generate.generate_township")
     ap.add_argument("--budget", type=float, default=10.0, help="seconds for the household level")
     ap.add_argument("--all-levels", action="store_true", help="also time plot/group/village/township and M01–M04")
+    ap.add_argument("--adjust", action="store_true",
+                    help="also time recomputing every SCMJM (all cleared first): preview, apply, undo")
     args = ap.parse_args(argv)
     from quequan.core.areas.reconcile import reconcile
     from quequan.core.township_db import TownshipDB
@@ -113,6 +136,8 @@ def main(argv=None):
             res = run_checks(CheckContext(db), ["M01", "M02", "M03", "M04"])
         timings["M01-M04"] = time.perf_counter() - t0
         print("M01–M04：%d 条记录 %s，%.2f 秒" % (len(res.findings), res.counts(), timings["M01-M04"]))
+    if args.adjust:
+        timings.update(_adjust(path))
     if tmp:
         import shutil
         shutil.rmtree(tmp, ignore_errors=True)

@@ -399,3 +399,24 @@ def test_processing_refusal_fails_when_writing(provider, tmp_path):
     with pytest.raises(QgsProcessingException, match="闭合差 100.00"):
         processing.run("quequan:areaadjust", params)
     assert snapshot(p) == before
+
+
+def test_undo_without_row_fid_column_and_duplicate_keys(tmp_path):
+    """Databases made before qq_audit had row_fid: duplicates are told apart by the written value."""
+    from quequan.core.areas.apply import apply_plan, undo_batch
+    p = fx.fresh(tmp_path)
+    fx.write(p, [dk(G1 + "00001", rect(0, 0, 10, 10), 100.0, 0.10),
+                 dk(G1 + "00001", rect(20, 0, 10, 20), 200.0, 0.20),     # A06 duplicate
+                 dk(G1 + "00002", rect(40, 0, 10, 10), 100.0, None)])
+    with _open(p) as db:
+        db.conn.execute("DROP TABLE qq_audit")
+        db.conn.execute("CREATE TABLE qq_audit (fid INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT, who TEXT, "
+                        "action TEXT, table_name TEXT, key TEXT, field TEXT, old_value TEXT, "
+                        "new_value TEXT, batch TEXT)")
+    before = snapshot(p)
+    res = apply_plan(p, plan(p, "mu"))
+    assert res.changed == 3
+    with _open(p) as db:
+        assert sorted(r["SCMJM"] for r in db.read("DK", ["SCMJM"])) == [0.15, 0.15, 0.3]
+    undo_batch(p, res.batch)
+    assert snapshot(p) == before

@@ -219,13 +219,13 @@ def plan_balance(db, scope=None, controls: Optional[Dict[str, object]] = None, t
                    if data.in_scope(str(k).strip(), scope)}
         for g in sorted(set(sources) - set(groups)):
             plan.notes.append("控制面积表中的 %s 没有地块，已忽略" % g)
-    blocked = _blockers(db, groups, ("T01", "T04", "T05"), blockers, parameters, plan)
-    for g in groups:
+    # Only a group named in the scope must have a control; the others are left as they are.
+    targets = [g for g in groups if g in sources or g in (scope or ())]
+    for g in sorted(set(groups) - set(targets)):
+        plan.notes.append("组 %s 没有控制面积（无组级区域图形，控制面积表中也没有），未平差" % g)
+    blocked = _blockers(db, targets, ("T01", "T04", "T05"), blockers, parameters, plan)
+    for g in targets:
         idx = by_group[g]
-        if g not in sources and g not in (scope or ()):
-            # only a group named in the scope must have a control; the others are left as they are
-            plan.notes.append("组 %s 没有控制面积（无组级区域图形，控制面积表中也没有），未平差" % g)
-            continue
         why = _balance_refusal(g, idx, plots, sources, blocked)
         if why:
             plan.refusals.append(Refusal(g, why))

@@ -109,6 +109,40 @@ def _stored(value):
     return value
 
 
+class _Writer:
+    """Updates by primary key and audit rows, with table metadata looked up once."""
+
+    def __init__(self, db, at, who, batch):
+        self.db, self.at, self.who, self.batch = db, at, who, batch
+        self._meta = {}
+        self.audit_cols = set(db.columns("qq_audit"))
+
+    def meta(self, table):
+        m = self._meta.get(table)
+        if m is None:
+            m = self._meta[table] = (self.db.name(table), self.db.columns(table),
+                                     self.db.primary_key(table))
+        return m
+
+    def current(self, table, field, fid):
+        name, cols, pk = self.meta(table)
+        row = self.db.conn.execute('SELECT "%s" FROM "%s" WHERE "%s"=?' % (
+            cols[field.upper()][0], name, pk), (fid,)).fetchone()
+        return row
+
+    def set(self, table, field, fid, value):
+        name, cols, pk = self.meta(table)
+        self.db.conn.execute('UPDATE "%s" SET "%s"=? WHERE "%s"=?' % (name, cols[field.upper()][0], pk),
+                             (value, fid))
+
+    def audit(self, **values):
+        """One qq_audit row; row_fid / ref_batch only where the table has them (older databases)."""
+        values.update(at=self.at, who=self.who, batch=self.batch)
+        items = [(k, v) for k, v in values.items() if k.upper() in self.audit_cols]
+        self.db.conn.execute("INSERT INTO qq_audit (%s) VALUES (%s)" % (
+            ", ".join('"%s"' % k for k, _ in items), ", ".join("?" * len(items))), [v for _, v in items])
+
+
 def apply_plan(db_path: str, plan: Plan, who: Optional[str] = None,
                allow_refused: bool = False) -> ApplyResult:
     """Write a plan: backup, one transaction of updates with their audit records."""
@@ -118,34 +152,20 @@ def apply_plan(db_path: str, plan: Plan, who: Optional[str] = None,
         return ApplyResult(None, None, 0, plan.label)
     backup = backup_database(db_path, plan.action)
     batch = new_batch_id()
-    who = _who(who)
-    at = _dt.datetime.now().isoformat(timespec="seconds")
     with TownshipDB(db_path) as db:
         ensure_plugin_tables(db)
+        w = _Writer(db, _dt.datetime.now().isoformat(timespec="seconds"), _who(who), batch)
         with db.transaction():
             for c in plan.changes:
-                name, cols, pk = db.name(c.table), db.columns(c.table), db.primary_key(c.table)
-                col = cols[c.field.upper()][0]
-                row = db.conn.execute('SELECT "%s" FROM "%s" WHERE "%s"=?' % (col, name, pk),
-                                      (c.fid,)).fetchone()
+                row = w.current(c.table, c.field, c.fid)
                 if row is None or not _same(row[0], c.old):
                     raise AdjustmentError(
                         "%s %s 的 %s 在预览后已被修改（现为 %s，预览时为 %s）；请重新生成预览"
                         % (c.table, c.key, c.field, None if row is None else row[0], c.old))
-                db.conn.execute('UPDATE "%s" SET "%s"=? WHERE "%s"=?' % (name, col, pk),
-                                (_stored(c.new), c.fid))
-                _audit(db, at=at, who=who, action=plan.label, table_name=c.table, key=c.key,
-                       field=c.field, old_value=text_of(c.old), new_value=text_of(c.new), batch=batch,
-                       row_fid=c.fid)
+                w.set(c.table, c.field, c.fid, _stored(c.new))
+                w.audit(action=plan.label, table_name=c.table, key=c.key, field=c.field,
+                        old_value=text_of(c.old), new_value=text_of(c.new), row_fid=c.fid)
     return ApplyResult(batch, backup, len(plan.changes), plan.label)
-
-
-def _audit(db, **values):
-    """One qq_audit row; row_fid / ref_batch only where the table has them (older databases do not)."""
-    cols = db.columns("qq_audit")
-    items = [(k, v) for k, v in values.items() if k.upper() in cols]
-    db.conn.execute("INSERT INTO qq_audit (%s) VALUES (%s)" % (
-        ", ".join('"%s"' % k for k, _ in items), ", ".join("?" * len(items))), [v for _, v in items])
 
 
 def batches(db) -> List[dict]:
@@ -181,22 +201,15 @@ def undo_batch(db_path: str, batch: str, who: Optional[str] = None, force: bool 
             batch, len(conflicts), "；".join("%s %s.%s" % (t[0], t[1], t[2]) for t in conflicts[:5])))
     backup = backup_database(db_path, "undo")
     new_batch = new_batch_id()
-    who = _who(who)
-    at = _dt.datetime.now().isoformat(timespec="seconds")
     changed = 0
     with TownshipDB(db_path) as db:
+        w = _Writer(db, _dt.datetime.now().isoformat(timespec="seconds"), _who(who), new_batch)
         with db.transaction():
             for table, key, field, old_text, fids, current in plan:
-                if not (fids or current):
-                    continue   # the row is gone: nothing to restore
-                name, cols, pk = db.name(table), db.columns(table), db.primary_key(table)
-                col = cols[field.upper()][0]
-                for fid, now in (fids or current or []):
-                    db.conn.execute('UPDATE "%s" SET "%s"=? WHERE "%s"=?' % (name, col, pk),
-                                    (typed(table, field, old_text), fid))
-                    _audit(db, at=at, who=who, action=UNDO_PREFIX + batch, table_name=table, key=key,
-                           field=field, old_value=text_of(now), new_value=old_text, batch=new_batch,
-                           row_fid=fid, ref_batch=batch)
+                for fid, now in (fids or current):   # current only when forced
+                    w.set(table, field, fid, typed(table, field, old_text))
+                    w.audit(action=UNDO_PREFIX + batch, table_name=table, key=key, field=field,
+                            old_value=text_of(now), new_value=old_text, row_fid=fid, ref_batch=batch)
                     changed += 1
     return ApplyResult(new_batch, backup, changed, UNDO_PREFIX + batch)
 
@@ -207,23 +220,35 @@ def _undone(db, batch) -> bool:
 
 
 def _undo_targets(db, rows):
-    """Per audit row (newest first): table, key, field, old text, [(fid, now)] matching, all [(fid, now)]."""
+    """Per audit row (newest first): table, key, field, old text, [(fid, now)] still holding the
+    batch's value, and all [(fid, now)] of that record."""
     out = []
+    meta = {}
     for table, key, field, old_text, new_text, row_fid in reversed(rows):
         if not db.has(table):
             out.append((table, key, field, old_text, [], []))
             continue
-        name, cols, pk = db.name(table), db.columns(table), db.primary_key(table)
+        if table not in meta:
+            cols = db.columns(table)
+            kf = schema.key_field(table)
+            meta[table] = (db.name(table), cols, db.primary_key(table),
+                           cols[kf.upper()][0] if kf and kf.upper() in cols else None)
+        name, cols, pk, kcol = meta[table]
         col = cols.get(field.upper(), (field,))[0]
-        if key.startswith("fid:"):
-            sql, arg = 'SELECT "%s", "%s" FROM "%s" WHERE "%s"=?' % (pk, col, name, pk), key[4:]
-        else:
-            kf = cols[schema.key_field(table).upper()][0]
-            sql, arg = 'SELECT "%s", "%s" FROM "%s" WHERE "%s"=?' % (pk, col, name, kf), key
-        current = [(fid, now) for fid, now in db.conn.execute(sql, (arg,))]
-        if row_fid is not None and any(fid == row_fid for fid, _ in current):
-            current = [(fid, now) for fid, now in current if fid == row_fid]
+        current = []
+        if row_fid is not None:
+            # by primary key (fast); the key must still be the audited one
+            hit = db.conn.execute('SELECT "%s", "%s", %s FROM "%s" WHERE "%s"=?' % (
+                pk, col, '"%s"' % kcol if kcol else "NULL", name, pk), (row_fid,)).fetchone()
+            if hit is not None and (key.startswith("fid:") or str(hit[2] or "").strip() == key):
+                current = [(hit[0], hit[1])]
+        if not current and key.startswith("fid:"):
+            current = db.conn.execute('SELECT "%s", "%s" FROM "%s" WHERE "%s"=?' % (
+                pk, col, name, pk), (key[4:],)).fetchall()
+        elif not current and kcol:
+            current = db.conn.execute('SELECT "%s", "%s" FROM "%s" WHERE "%s"=?' % (
+                pk, col, name, kcol), (key,)).fetchall()
         # without row_fid a duplicated key is told apart by the value the batch wrote
         matching = [(fid, now) for fid, now in current if _same(now, new_text)]
-        out.append((table, key, field, old_text, matching, current))
+        out.append((table, key, field, old_text, matching, [tuple(c) for c in current]))
     return out
