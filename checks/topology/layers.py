@@ -1,0 +1,93 @@
+"""Other layers the topology rules read: regions, allowed-feature masks, JZD/JZX.
+
+Everything is cached in the check context; callers without a township database
+(the processing algorithms) pre-fill the same cache keys.
+"""
+from typing import Dict, List, Tuple
+
+import numpy as np
+import shapely
+
+from ..plots import repair_polygon
+
+REGION_LAYERS = {"XJQY": "XJQYDM", "CJQY": "CJQYDM", "ZJQY": "ZJQYDM"}
+
+
+def read_layer(ctx, code: str, fields=()) -> Tuple[List[dict], np.ndarray]:
+    """(rows, shapely geometries) of a layer; ([], []) without database or layer.
+    Invalid polygons are repaired; unreadable geometries read as None."""
+    def factory():
+        db = ctx.db
+        if db is None or not db.has(code):
+            return [], np.empty(0, dtype=object)
+        rows, wkbs = db.read_geometries(code, fields)
+        arr = np.array([w if w else None for w in wkbs], dtype=object)
+        geoms = shapely.from_wkb(arr, on_invalid="ignore") if len(arr) else arr
+        geoms = np.where(shapely.is_empty(geoms), None, geoms)
+        polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
+        bad = np.flatnonzero(polygonal & ~shapely.is_valid(geoms))
+        for i in bad:
+            geoms[i] = repair_polygon(geoms[i])
+        return rows, geoms
+    return ctx.cached("topo:layer:" + code, factory)
+
+
+def regions(ctx, code: str) -> Dict[str, object]:
+    """Region code -> geometry (parts with one code united) for XJQY/CJQY/ZJQY."""
+    def factory():
+        rows, geoms = read_layer(ctx, code, (REGION_LAYERS[code],))
+        parts: Dict[str, list] = {}
+        for r, g in zip(rows, geoms):
+            key = str(r.get(REGION_LAYERS[code]) or "").strip()
+            if key and g is not None:
+                parts.setdefault(key, []).append(g)
+        return {k: (v[0] if len(v) == 1 else shapely.union_all(v)) for k, v in sorted(parts.items())}
+    return ctx.cached("topo:regions:" + code, factory)
+
+
+def own_region_codes(keys, codes) -> List[str]:
+    """For each plot key the region code it starts with (longest match), else ''."""
+    by_len: Dict[int, set] = {}
+    for c in codes:
+        by_len.setdefault(len(c), set()).add(c)
+    lengths = sorted(by_len, reverse=True)
+    out = []
+    for k in keys:
+        hit = ""
+        for n in lengths:
+            if k[:n] in by_len[n]:
+                hit = k[:n]
+                break
+        out.append(hit)
+    return out
+
+
+def allowed_masks(ctx, gap_width: float) -> List[object]:
+    """MZDW polygons, XZDW lines buffered by KD/2 (GAP_MAX_WIDTH/2 where KD is empty
+    or 0), and the user's extra polygons: areas that are never gaps or holes."""
+    def factory():
+        out = []
+        _, mz = read_layer(ctx, "MZDW", ("DWMC",))
+        out.extend(g for g in mz if g is not None)
+        rows, xz = read_layer(ctx, "XZDW", ("DWMC", "KD"))
+        lines, half = [], []
+        for r, g in zip(rows, xz):
+            if g is None:
+                continue
+            try:
+                kd = float(r.get("KD") or 0)
+            except (TypeError, ValueError):
+                kd = 0.0
+            lines.append(g)
+            half.append(kd / 2.0 if kd > 0 else gap_width / 2.0)
+        if lines:
+            out.extend(shapely.buffer(np.array(lines, dtype=object), np.array(half)))
+        for g in ctx.extra_masks:
+            if g is not None and not g.is_empty:
+                out.append(g if g.is_valid else repair_polygon(g))
+        return [g for g in out if g is not None and not g.is_empty]
+    return ctx.cached("topo:masks", factory)
+
+
+def has_features(ctx, code: str) -> bool:
+    return ctx.db is not None and ctx.db.has(code) and ctx.db.count(code) > 0

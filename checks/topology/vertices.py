@@ -1,0 +1,183 @@
+"""T09–T12: vertices — sharp angles, duplicated vertices, unsnapped and missing
+common vertices between neighbours.
+
+T09/T10 are ring arithmetic on the vertex arrays. T11/T12 work on the distinct
+vertex locations (exactly coincident vertices of neighbours are one location):
+a grid hash finds locations closer than 0.05 m, one STRtree 'dwithin' query finds
+plot edges near each location; membership tests are numpy set operations.
+"""
+import numpy as np
+import shapely
+
+from ..finding import Finding
+from ..registry import register
+from .common import fmt_xy, params, topo_plots
+from .vertex_index import (cyclic_neighbours, near_pairs, owners_csr, ring_vertices,
+                           unique_locations)
+
+ZERO_LEN = 0.0001    # coordinate precision: shorter segments count as zero (T09)
+
+
+def sharp_angles(rv, min_angle):
+    """(vertex indices, interior angles in degrees) of vertices sharper than min_angle."""
+    prev, _ = cyclic_neighbours(rv)
+    seg = np.hypot(*(rv.xy - rv.xy[prev]).T)
+    kept = np.flatnonzero(seg > ZERO_LEN)
+    if not len(kept):
+        return kept, np.zeros(0)
+    nring = len(rv.count)
+    ring = rv.ring[kept]
+    count = np.bincount(ring, minlength=nring)
+    start = np.r_[0, np.cumsum(count)[:-1]]
+    pos = np.arange(len(kept)) - start[ring]
+    c = np.maximum(count[ring], 1)
+    p = kept[start[ring] + (pos - 1) % c]
+    n = kept[start[ring] + (pos + 1) % c]
+    v = rv.xy[kept]
+    d1 = v - rv.xy[p]
+    d2 = rv.xy[n] - v
+    turn = np.arctan2(d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0], (d1 * d2).sum(axis=1))
+    sign = np.where(rv.interior_left[ring], 1.0, -1.0)
+    interior = np.degrees(np.mod(np.pi - sign * turn, 2 * np.pi))
+    bad = (interior < min_angle) & (count[ring] >= 3)
+    return kept[bad], interior[bad]
+
+
+def short_edges(rv, min_dist):
+    """(vertex indices, distances to the next vertex) where that distance < min_dist."""
+    _, nxt = cyclic_neighbours(rv)
+    d = np.hypot(*(rv.xy[nxt] - rv.xy).T)
+    bad = np.flatnonzero((d < min_dist) & (rv.count[rv.ring] >= 3))
+    return bad, d[bad]
+
+
+def group_min(idx, values, plot):
+    """{plot: (count, vertex index with the smallest value, that value)}."""
+    out = {}
+    for i, v in zip(idx.tolist(), values.tolist()):
+        k = int(plot[i])
+        if k in out:
+            cnt, bi, bv = out[k]
+            out[k] = (cnt + 1, i, v) if v < bv else (cnt + 1, bi, bv)
+        else:
+            out[k] = (1, i, v)
+    return out
+
+
+class VertexTables:
+    """Distinct vertex locations, their plots and the close location pairs."""
+
+    def __init__(self, tp, radius):
+        self.rv = ring_vertices(tp.geoms)
+        self.loc, inv = unique_locations(self.rv.xy)
+        self.ptr, self.own = owners_csr(inv, self.rv.plot, len(self.loc))
+        self.n_plot = max(len(tp), 1)
+        self.pi, self.pj, self.pd = near_pairs(self.loc, radius)
+
+    def owners(self, i):
+        return self.own[self.ptr[i]:self.ptr[i + 1]]
+
+    def owner_keys(self):
+        counts = np.diff(self.ptr)
+        return np.repeat(np.arange(len(self.loc)), counts) * self.n_plot + self.own
+
+    def near_keys(self):
+        """loc * n + plot for every plot with a vertex within the radius of loc."""
+        counts = np.diff(self.ptr)
+        parts = [self.owner_keys()]
+        for a, b in ((self.pi, self.pj), (self.pj, self.pi)):
+            c = counts[b]
+            starts = np.repeat(self.ptr[b], c) + (np.arange(c.sum()) - np.repeat(np.cumsum(c) - c, c))
+            parts.append(np.repeat(a, c) * self.n_plot + self.own[starts])
+        return np.concatenate(parts)
+
+
+@register
+class VertexRules:
+    ids = ("T09", "T10", "T11", "T12")
+
+    def run(self, ctx, wanted):
+        tp = topo_plots(ctx)
+        p = params(ctx)
+        if not len(tp):
+            return []
+        vt = ctx.cached("topo:vertices", lambda: VertexTables(tp, max(p["t11"], p["t12"])))
+        rv = vt.rv
+        out = []
+        ctx.feedback.progress(20)
+        if "T09" in wanted:
+            idx, ang = sharp_angles(rv, p["t09"])
+            for k, (cnt, i, v) in sorted(group_min(idx, ang, rv.plot).items()):
+                out.append(self._vertex_finding(
+                    "T09", tp, k, rv.xy[i], "地块 %s 有 %d 处狭长角，最小 %.2f°（阈值 %g°）" % (
+                        tp.keys[k], cnt, v, p["t09"]), {"angle": round(v, 3), "count": cnt,
+                                                       "threshold": p["t09"], "unit": "deg"}))
+        if "T10" in wanted:
+            idx, dist = short_edges(rv, p["t10"])
+            for k, (cnt, i, v) in sorted(group_min(idx, dist, rv.plot).items()):
+                out.append(self._vertex_finding(
+                    "T10", tp, k, rv.xy[i], "地块 %s 有 %d 处相邻节点间距小于 %g 米，最小 %.4f 米（节点重复）"
+                    % (tp.keys[k], cnt, p["t10"], v), {"distance": round(v, 4), "count": cnt,
+                                                      "threshold": p["t10"], "unit": "m"}))
+        ctx.feedback.progress(40)
+        ctx.feedback.check()
+        if "T11" in wanted:
+            out.extend(self._t11(tp, vt, p))
+        ctx.feedback.progress(60)
+        ctx.feedback.check()
+        if "T12" in wanted:
+            out.extend(self._t12(ctx, tp, vt, p))
+        ctx.feedback.progress(100)
+        return out
+
+    @staticmethod
+    def _vertex_finding(rule, tp, k, xy, msg, values, related=()):
+        values["_fp"] = "%.1f,%.1f" % (xy[0], xy[1])
+        return Finding(rule, "DK", tp.keys[k], "%s，位置 %s%s" % (msg, fmt_xy(*xy), tp.note(k, *related)),
+                       key_field="DKBM", related=tuple(tp.keys[r] for r in related),
+                       related_field="DKBM" if related else "", unit_code=tp.ps.fbfbm[tp.idx[k]],
+                       geom=shapely.Point(xy), values=values)
+
+    def _t11(self, tp, vt, p):
+        out = []
+        sel = np.flatnonzero((vt.pd > p["xy"]) & (vt.pd <= p["t11"]))
+        for s in sel:
+            i, j, d = int(vt.pi[s]), int(vt.pj[s]), float(vt.pd[s])
+            oi = sorted(vt.owners(i).tolist(), key=lambda k: tp.rank[k])
+            oj = sorted(vt.owners(j).tolist(), key=lambda k: tp.rank[k])
+            pair = next(((a, b) for a in oi for b in oj if a != b), None)
+            if pair is None:
+                continue          # both vertices belong to the same single plot
+            a, b = pair
+            if tp.rank[b] < tp.rank[a]:
+                a, b, i, j = b, a, j, i
+            xy = vt.loc[i]
+            out.append(self._vertex_finding(
+                "T11", tp, a, xy, "地块 %s 与地块 %s 节点相距 %.4f 米，未重合（相邻节点，容差 %g 米，阈值 %g 米）"
+                % (tp.keys[a], tp.keys[b], d, p["xy"], p["t11"]),
+                {"distance": round(d, 4), "threshold": p["t11"], "unit": "m",
+                 "other": fmt_xy(*vt.loc[j])}, related=(b,)))
+        return out
+
+    def _t12(self, ctx, tp, vt, p):
+        def boundary_tree():
+            b = shapely.boundary(tp.geoms)
+            return b, shapely.STRtree(b)
+        bnd, tree = ctx.cached("topo:boundary_tree", boundary_tree)
+        pts = shapely.points(vt.loc)
+        li, pj = tree.query(pts, predicate="dwithin", distance=p["t12"])
+        key = li.astype(np.int64) * vt.n_plot + pj
+        drop = np.isin(key, vt.near_keys())
+        li, pj = li[~drop], pj[~drop]
+        if not len(li):
+            return []
+        dist = shapely.distance(pts[li], bnd[pj])
+        out = []
+        for i, b, d in sorted(zip(li.tolist(), pj.tolist(), dist.tolist())):
+            a = min(vt.owners(i).tolist(), key=lambda k: tp.rank[k])
+            xy = vt.loc[i]
+            out.append(self._vertex_finding(
+                "T12", tp, a, xy, "地块 %s 的节点距地块 %s 的边 %.4f 米，地块 %s 在此处缺少公用节点（阈值 %g 米）"
+                % (tp.keys[a], tp.keys[b], d, tp.keys[b], p["t12"]),
+                {"distance": round(d, 4), "threshold": p["t12"], "unit": "m"}, related=(b,)))
+        return out
