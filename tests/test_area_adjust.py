@@ -420,3 +420,16 @@ def test_undo_without_row_fid_column_and_duplicate_keys(tmp_path):
         assert sorted(r["SCMJM"] for r in db.read("DK", ["SCMJM"])) == [0.15, 0.15, 0.3]
     undo_batch(p, res.batch)
     assert snapshot(p) == before
+
+
+def test_balance_refused_for_real_overlap(tmp_path):
+    """With the topology family installed, an overlap (T04) in the group blocks 平差."""
+    from quequan.checks import registry
+    if "T04" not in registry.implemented():
+        pytest.skip("topology rules not installed")
+    p = fx.fresh(tmp_path)
+    fx.write(p, [dk(G1 + "00001", rect(0, 0, 40, 20), 800.0, 1.2),
+                 dk(G1 + "00002", rect(0, 19.7, 40, 20), 800.0, 1.2)])     # 0.3 m into plot 1
+    pl = plan(p, "balance", scope=G1, controls={G1: 1588.0})
+    assert [r.unit for r in pl.refusals] == [G1]
+    assert "T04" in pl.refusals[0].reason and "重叠" in pl.refusals[0].reason
