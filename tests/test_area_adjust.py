@@ -433,3 +433,16 @@ def test_balance_refused_for_real_overlap(tmp_path):
     pl = plan(p, "balance", scope=G1, controls={G1: 1588.0})
     assert [r.unit for r in pl.refusals] == [G1]
     assert "T04" in pl.refusals[0].reason and "重叠" in pl.refusals[0].reason
+
+
+def test_undo_refuses_batches_of_other_tools(tmp_path):
+    from quequan.core.areas.adjust import AdjustmentError
+    from quequan.core.areas.apply import batches, undo_batch
+    p = _messy(tmp_path)
+    with _open(p) as db:
+        db.conn.execute("INSERT INTO qq_audit (at, who, action, table_name, key, field, old_value, new_value, "
+                        "batch) VALUES ('2026-01-01T00:00:00', 'x', '地块分割', 'DK', ?, 'SCMJ', '1', '2', 'B1')",
+                        (G1 + "00001",))
+        assert batches(db) == []
+    with pytest.raises(AdjustmentError, match="不是面积调整"):
+        undo_batch(p, "B1")

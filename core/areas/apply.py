@@ -18,7 +18,7 @@ from typing import List, Optional
 from .. import schema
 from ..plugin_tables import ensure_plugin_tables
 from ..township_db import TownshipDB
-from .adjust import AdjustmentError, Plan
+from .adjust import ACTIONS, AdjustmentError, Plan
 from .rounding import BAD, num
 
 BACKUP_DIR = "backup"
@@ -168,8 +168,15 @@ def apply_plan(db_path: str, plan: Plan, who: Optional[str] = None,
     return ApplyResult(batch, backup, len(plan.changes), plan.label)
 
 
+def _is_area_action(action) -> bool:
+    # Other tools (ownership edits …) audit into qq_audit too, with row inserts and deletes
+    # this undo cannot replay: only area adjustments and their undos are undone here.
+    action = str(action or "")
+    return action in ACTIONS.values() or action.startswith(UNDO_PREFIX)
+
+
 def batches(db) -> List[dict]:
-    """Batches in qq_audit, newest first: batch, action, at, who, count, undone."""
+    """Area-adjustment batches in qq_audit, newest first: batch, action, at, who, count, undone."""
     if not db.has("qq_audit"):
         return []
     rows = db.conn.execute(
@@ -178,7 +185,7 @@ def batches(db) -> List[dict]:
     undone = {r[0][len(UNDO_PREFIX):] for r in db.conn.execute(
         "SELECT DISTINCT action FROM qq_audit WHERE action LIKE ?", (UNDO_PREFIX + "%",))}
     return [{"batch": b, "action": a, "at": t, "who": w, "count": n, "undone": b in undone}
-            for b, a, t, w, n in rows]
+            for b, a, t, w, n in rows if _is_area_action(a)]
 
 
 def undo_batch(db_path: str, batch: str, who: Optional[str] = None, force: bool = False) -> ApplyResult:
@@ -192,6 +199,11 @@ def undo_batch(db_path: str, batch: str, who: Optional[str] = None, force: bool 
             "WHERE batch=? ORDER BY fid" % fid_col, (batch,)).fetchall()
         if not rows:
             raise AdjustmentError("找不到调整批次 %s（见 qq_audit 表的 batch 列）" % batch)
+        actions = {a for (a,) in db.conn.execute(
+            "SELECT DISTINCT action FROM qq_audit WHERE batch=?", (batch,))}
+        if not all(_is_area_action(a) for a in actions):
+            raise AdjustmentError("批次 %s 不是面积调整（操作：%s），请在相应功能中撤销"
+                                  % (batch, "、".join(sorted(str(a) for a in actions))))
         if _undone(db, batch):
             raise AdjustmentError("批次 %s 已经撤销过" % batch)
         plan = _undo_targets(db, rows)
