@@ -1,0 +1,476 @@
+"""检查结果 dock: run the self-check, browse and filter the errors, zoom, accept, re-check.
+
+Only a view: rules run in checks/ (as a QgsTask), states live in qq_error
+(checks.persistence), records come from checks.error_records.
+"""
+import os
+
+from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform,
+                       QgsFeatureRequest, QgsGeometry, QgsProject, QgsProviderRegistry,
+                       QgsVectorLayer)
+from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtCore import QDate, Qt, QTimer
+from qgis.PyQt.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
+                                 QPushButton, QShortcut, QTableView, QToolButton, QVBoxLayout,
+                                 QWidget)
+from qgis.PyQt.QtGui import QKeySequence
+
+from ..checks import error_records, recheck
+from ..core.township_db import DatabaseError, TownshipDB
+from .check_accept_dialog import CheckAcceptDialog, default_reviewer
+from .check_edit_watch import PlotEditWatcher
+from .check_error_layer import CheckErrorLayers
+from .check_filter_bar import CheckFilterBar
+from .check_results_filter import CheckResultsFilter
+from .check_results_model import CheckResultsModel
+from .check_run_panel import CheckRunPanel
+from .error_highlight import ErrorHighlight
+
+def _icon(name):
+    return QgsApplication.getThemeIcon(name)
+
+
+def layer_db_path(layer):
+    """GeoPackage path of an OGR layer and its layer name ('', '') for anything else."""
+    if not isinstance(layer, QgsVectorLayer) or layer.providerType() != "ogr":
+        return "", ""
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    return parts.get("path") or "", parts.get("layerName") or ""
+
+
+class ChecksDock(QgsDockWidget):
+    TITLE = "Check results"
+    OBJECT_NAME = "QueQuanChecksDock"
+
+    def __init__(self, iface, parent=None):
+        super().__init__(parent)
+        self.iface = iface
+        self.canvas = iface.mapCanvas()
+        self.setWindowTitle(self.tr(self.TITLE))
+        self.setObjectName(self.OBJECT_NAME)
+        self.db_path, self.crs = "", QgsCoordinateReferenceSystem()
+        self.last_message = ""
+        self.highlight = ErrorHighlight(self.canvas)
+        self.error_layers = CheckErrorLayers()
+        self.watcher = PlotEditWatcher(parent=self)
+        self.watcher.plotsCommitted.connect(self.plots_edited)
+        self.model = CheckResultsModel(self)
+        self.proxy = CheckResultsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self._build()
+        self._extent_timer = QTimer(self, singleShot=True, interval=250)
+        self._extent_timer.timeout.connect(self._apply_filters)
+        self.canvas.extentsChanged.connect(self._extent_changed)
+        QgsProject.instance().layersAdded.connect(self._layers_changed)
+        QgsProject.instance().layersRemoved.connect(self._layers_changed)
+        self.detect_database()
+
+    # --- building ----------------------------------------------------------
+    def _build(self):
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Database")))
+        self.db_edit = QLineEdit()
+        self.db_edit.setPlaceholderText(self.tr("Township GeoPackage (*.gpkg)"))
+        self.db_edit.editingFinished.connect(lambda: self.set_database(self.db_edit.text()))
+        row.addWidget(self.db_edit, 1)
+        self.browse_btn = self._tool(row, "/mActionFileOpen.svg", self.tr("Choose the township database…"),
+                                     self.browse_database)
+        self.detect_btn = self._tool(row, "/mActionAddOgrLayer.svg",
+                                     self.tr("Use the database of the loaded DK layer"), self.detect_database)
+        lay.addLayout(row)
+        self.run_panel = CheckRunPanel(self._selection_keys, self._canvas_box)
+        self.run_panel.runStarted.connect(self._run_started)
+        self.run_panel.runFinished.connect(self._run_finished)
+        lay.addWidget(self.run_panel)
+        self.filters = CheckFilterBar()
+        self.filters.changed.connect(self._apply_filters)
+        self.filters.in_extent.toggled.connect(self._apply_filters)
+        lay.addWidget(self.filters)
+        self.counts_label = QLabel()
+        lay.addWidget(self.counts_label)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for col, width in ((0, 48), (1, 44), (2, 56), (3, 150), (4, 330)):
+            self.table.setColumnWidth(col, width)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(self._build_buttons())
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+        self.setWidget(w)
+        self._update_buttons()
+        self._update_counts()
+
+    def _tool(self, layout, icon, tip, slot):
+        btn = QToolButton()
+        btn.setIcon(_icon(icon))
+        btn.setToolTip(tip)
+        btn.clicked.connect(lambda *_: slot())
+        layout.addWidget(btn)
+        return btn
+
+    def _button(self, layout, icon, text, tip, slot, shortcut=None):
+        btn = QPushButton(_icon(icon), text)
+        btn.setToolTip(tip)
+        btn.clicked.connect(lambda *_: slot())
+        if shortcut:
+            sc = QShortcut(QKeySequence(shortcut), self)
+            sc.setContext(Qt.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
+            btn.setToolTip("%s (%s)" % (tip, shortcut))
+        layout.addWidget(btn)
+        return btn
+
+    def _build_buttons(self):
+        outer = QVBoxLayout()
+        row = QHBoxLayout()
+        self.prev_btn = self._button(row, "/mActionArrowLeft.svg", self.tr("Previous"),
+                                     self.tr("Previous error"), self.previous_error, "Shift+F8")
+        self.next_btn = self._button(row, "/mActionArrowRight.svg", self.tr("Next"),
+                                     self.tr("Next error"), self.next_error, "F8")
+        self.verify_btn = self._button(row, "/mActionRefresh.svg", self.tr("Mark fixed"),
+                                       self.tr("Re-check the objects of this error; it is marked "
+                                               "fixed when it is no longer found"), self.verify_current)
+        self.accept_btn = self._button(row, "/mActionCheckQgisVersion.svg", self.tr("Accept…"),
+                                       self.tr("Accept this error with a reason"), self.accept_current)
+        self.withdraw_btn = self._button(row, "/mActionUndo.svg", self.tr("Withdraw"),
+                                         self.tr("Withdraw the acceptance: the error is open again"),
+                                         self.withdraw_current)
+        outer.addLayout(row)
+        row = QHBoxLayout()
+        self.layer_btn = self._button(row, "/mActionAddLayer.svg", self.tr("Show on map"),
+                                      self.tr("Show the errors as a styled layer group"),
+                                      self.toggle_error_layer)
+        self.layer_btn.setCheckable(True)
+        self.export_btn = self._button(row, "/mActionSaveAsXLSX.svg" , self.tr("Export list…"),
+                                       self.tr("Export the filtered list to Excel"), self.export_xlsx)
+        row.addStretch(1)
+        outer.addLayout(row)
+        return outer
+
+    # --- database -------------------------------------------------------------
+    def browse_database(self):
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Township database"), self.db_path,
+                                              "GeoPackage (*.gpkg)")
+        if path:
+            self.set_database(path)
+
+    def dk_layer(self):
+        """The loaded DK layer of the current database (None when not in the project)."""
+        if not self.db_path:
+            return None
+        for layer in QgsProject.instance().mapLayers().values():
+            path, name = layer_db_path(layer)
+            if name.upper() == "DK" and path and os.path.abspath(path) == os.path.abspath(self.db_path):
+                return layer
+        return None
+
+    def detect_database(self):
+        """Take the database of the active (or any) loaded DK layer."""
+        layers = [self.iface.activeLayer()] + list(QgsProject.instance().mapLayers().values())
+        for layer in layers:
+            path, name = layer_db_path(layer)
+            if name.upper() == "DK" and path.lower().endswith(".gpkg"):
+                self.set_database(path)
+                return path
+        return ""
+
+    def set_database(self, path):
+        path = (path or "").strip()
+        if path and os.path.abspath(path) == os.path.abspath(self.db_path or "-"):
+            return
+        self.db_path = path
+        self.db_edit.setText(path)
+        self.crs = QgsCoordinateReferenceSystem()
+        if path:
+            try:
+                with TownshipDB(path, readonly=True) as db:
+                    epsg = db.epsg("DK") if db.has("DK") else None
+                    names = error_records.unit_names(db)
+            except DatabaseError as exc:
+                self._message(str(exc), Qgis.Warning)
+                self.db_path = ""
+                return
+            if epsg:
+                self.crs = QgsCoordinateReferenceSystem("EPSG:%d" % epsg)
+            self.run_panel.set_database(path, names)
+        self._layers_changed()
+        self.reload()
+
+    def _layers_changed(self, *_):
+        self.watcher.watch(self.dk_layer())
+
+    # --- running ----------------------------------------------------------------
+    def is_running(self):
+        return self.run_panel.is_running()
+
+    def start_check(self, rules=None, scope_kind=None, unit=None):
+        """Start a run in the background; returns the task (None when refused)."""
+        return self._started(self.run_panel.start(rules, scope_kind, unit))
+
+    def recheck_plots(self, keys, rules=None):
+        return self._started(self.run_panel.recheck_plots(keys, rules))
+
+    def _started(self, outcome):
+        if isinstance(outcome, str):
+            self._message(outcome, Qgis.Warning)
+            return None
+        return outcome
+
+    def _run_started(self):
+        self.status.setText(self.tr("Checking…"))
+        self._update_buttons()
+
+    def _run_finished(self, ok, message):
+        self.last_message = message
+        task = self.run_panel.last_task
+        if not ok and not (task.canceled_by_user or task.isCanceled()):
+            self._message(message, Qgis.Critical)
+        self.reload()
+
+    def plots_edited(self, keys):
+        if self.run_panel.auto_recheck.isChecked():
+            self.recheck_plots(keys)
+
+    # --- records ----------------------------------------------------------------
+    def reload(self):
+        """Read the error register again, keeping the current error selected when it still shows."""
+        current = self.current_record()
+        row = self.table.currentIndex().row()
+        records, run = [], None
+        if self.db_path and os.path.exists(self.db_path):
+            with TownshipDB(self.db_path) as db:
+                records = error_records.load_records(db)
+                run = error_records.latest_run(db)
+        self.model.set_records(records)
+        villages, groups = error_records.units_of(records)
+        self.filters.set_choices({r.rule for r in records}, villages, groups)
+        self._apply_filters()
+        self._show_run(run)
+        if self.layer_btn.isChecked():
+            self.show_error_layer()
+        if current is not None:
+            self._reselect(current, row)
+        self._update_buttons()
+
+    def _show_run(self, run):
+        text = self.last_message
+        if run:
+            text = (text + " " if text else "") + self.tr("Latest run: {0}, scope {1}.").format(
+                (run.get("started") or "").replace("T", " "), self._scope_text(run.get("scope")))
+        self.status.setText(text)
+
+    def _scope_text(self, scope):
+        parts = [p for p in str(scope or "").split(",") if p]
+        if len(parts) > 3:
+            return self.tr("{0} plots").format(len(parts))
+        return "、".join(parts) or "-"
+
+    def _reselect(self, record, row):
+        src = self.model.row_of(record.fingerprint or record.error_id)
+        idx = self.proxy.mapFromSource(self.model.index(src, 0)) if src >= 0 else None
+        if idx is None or not idx.isValid():
+            if self.proxy.rowCount() == 0:
+                return
+            idx = self.proxy.index(min(max(row, 0), self.proxy.rowCount() - 1), 0)
+        self.table.setCurrentIndex(idx)
+
+    def _apply_filters(self, *_):
+        values = self.filters.values()
+        values["extent"] = self._canvas_box() if self.filters.in_extent.isChecked() else None
+        self.proxy.set_filters(**values)
+        self._update_counts()
+
+    def _extent_changed(self):
+        if self.filters.in_extent.isChecked():
+            self._extent_timer.start()
+
+    def _canvas_box(self):
+        """Canvas extent in the database CRS as (minx, miny, maxx, maxy)."""
+        rect = self.canvas.extent()
+        dest = self.canvas.mapSettings().destinationCrs()
+        if self.crs.isValid() and dest.isValid() and dest != self.crs:
+            rect = QgsCoordinateTransform(dest, self.crs, QgsProject.instance()).transformBoundingBox(rect)
+        return rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()
+
+    def _update_counts(self):
+        shown, total, errors, warnings = self.proxy.counts()
+        self.counts_label.setText(self.tr("Showing {0} / {1} in total; {2} errors, {3} warnings")
+                                  .format(shown, total, errors, warnings))
+
+    def current_record(self):
+        idx = self.table.currentIndex()
+        if not idx.isValid():
+            return None
+        return self.model.record(self.proxy.mapToSource(idx).row())
+
+    # --- browsing -----------------------------------------------------------------
+    def select_row(self, row):
+        if 0 <= row < self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(row, 0))
+            self.table.scrollTo(self.proxy.index(row, 0))
+
+    def next_error(self):
+        self.select_row(self.table.currentIndex().row() + 1 if self.table.currentIndex().isValid() else 0)
+
+    def previous_error(self):
+        self.select_row(self.table.currentIndex().row() - 1)
+
+    def _current_changed(self, *_):
+        rec = self.current_record()
+        self._update_buttons()
+        if rec is not None:
+            self.show_record(rec)
+
+    def show_record(self, rec):
+        """Highlight and zoom to the error; select the plots it involves in the DK layer."""
+        layer = self.dk_layer()
+        if layer is not None:
+            self._select_plots(layer, rec.plot_keys)
+        geom = QgsGeometry.fromWkt(rec.geom_wkt) if rec.geom_wkt else QgsGeometry()
+        if not geom.isNull() and not geom.isEmpty():
+            self.highlight.show(geom, self.crs)
+            self.highlight.zoom_to(geom.boundingBox(), self.crs)
+        else:
+            self.highlight.clear()
+            if layer is not None and layer.selectedFeatureCount():
+                self.highlight.zoom_to(layer.boundingBoxOfSelected(), layer.crs())
+
+    def _select_plots(self, layer, keys):
+        idx = layer.fields().indexOf("DKBM")
+        if idx < 0:
+            return
+        fids = []
+        if keys:
+            quoted = ",".join("'%s'" % k.replace("'", "''") for k in keys)
+            req = QgsFeatureRequest().setFilterExpression('"DKBM" IN (%s)' % quoted)
+            req.setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes([idx])
+            fids = [f.id() for f in layer.getFeatures(req)]
+        layer.selectByIds(fids)
+
+    def _selection_keys(self):
+        layer = self.dk_layer()
+        return self._selected_keys(layer) if layer is not None else []
+
+    def _selected_keys(self, layer):
+        idx = layer.fields().indexOf("DKBM")
+        if idx < 0:
+            return []
+        return sorted({str(f.attribute(idx)).strip() for f in layer.selectedFeatures()
+                       if f.attribute(idx) not in (None, "")})
+
+    # --- states -----------------------------------------------------------------
+    def _update_buttons(self):
+        rec = self.current_record()
+        busy = self.run_panel.is_running()
+        has_rows = self.proxy.rowCount() > 0
+        self.prev_btn.setEnabled(has_rows)
+        self.next_btn.setEnabled(has_rows)
+        self.export_btn.setEnabled(has_rows)
+        self.verify_btn.setEnabled(rec is not None and rec.state != "fixed" and not busy)
+        can_accept = rec is not None and rec.state == "open" and rec.acceptable
+        self.accept_btn.setEnabled(can_accept)
+        if rec is not None and not rec.acceptable:
+            self.accept_btn.setToolTip(self.tr("{0} cannot be accepted (S01, S02, T01 and T02 must be "
+                                               "fixed in the data)").format(rec.rule))
+        else:
+            self.accept_btn.setToolTip(self.tr("Accept this error with a reason"))
+        self.withdraw_btn.setEnabled(rec is not None and rec.state == "accepted")
+
+    def accept_current(self, reason=None, who=None):
+        """Accept the current error (asks for the reason when none is given)."""
+        rec = self.current_record()
+        if rec is None or not rec.acceptable or rec.state != "open":
+            return False
+        if reason is None:
+            answer = CheckAcceptDialog.ask(rec, self)
+            if answer is None:
+                return False
+            reason, who = answer
+        return self._change_state(error_records.accept_record, rec, reason, who or default_reviewer())
+
+    def withdraw_current(self, who=None):
+        rec = self.current_record()
+        if rec is None or rec.state != "accepted":
+            return False
+        return self._change_state(error_records.withdraw_record, rec, who or default_reviewer())
+
+    def _change_state(self, func, rec, *args):
+        try:
+            with TownshipDB(self.db_path) as db:
+                func(db, rec, *args)
+        except (ValueError, DatabaseError) as exc:
+            self._message(str(exc), Qgis.Warning)
+            return False
+        self.reload()
+        return True
+
+    def verify_current(self):
+        rec = self.current_record()
+        if rec is None or self.run_panel.is_running():
+            return None
+        if rec.plot_keys and rec.rule in recheck.PLOT_RULES:
+            return self.recheck_plots(rec.plot_keys)
+        scope = [rec.unit_code] if rec.unit_code else None
+        return self._started(self.run_panel.launch(self.tr("Re-check"), [rec.rule], scope=scope))
+
+    # --- map layer and export -----------------------------------------------------
+    def toggle_error_layer(self):
+        if self.layer_btn.isChecked():
+            self.show_error_layer()
+        else:
+            self.error_layers.remove()
+
+    def show_error_layer(self):
+        if not self.db_path:
+            return None
+        self.layer_btn.setChecked(True)
+        epsg = int(self.crs.authid().split(":")[1]) if self.crs.isValid() else None
+        return self.error_layers.show(self.model.records(), self.db_path, epsg)
+
+    def remove_error_layer(self):
+        self.layer_btn.setChecked(False)
+        self.error_layers.remove()
+
+    def export_xlsx(self, path=None):
+        from ..export.check_list import write_check_list
+        records = self.proxy.shown_records()
+        if path is None:
+            base = os.path.splitext(os.path.basename(self.db_path or "township"))[0]
+            default = os.path.join(os.path.dirname(self.db_path or ""), "检查结果_%s_%s.xlsx" % (
+                base, QDate.currentDate().toString("yyyyMMdd")))
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export list"), default, "Excel (*.xlsx)")
+            if not path:
+                return None
+        write_check_list(path, records)
+        self._message(self.tr("{0} records exported to {1}").format(len(records), path), Qgis.Info)
+        return path
+
+    def _message(self, text, level=Qgis.Info):
+        self.iface.messageBar().pushMessage(self.tr("Check results"), text, level, 6)
+
+    def shutdown(self):
+        self.run_panel.shutdown()
+        self.watcher.unwatch()
+        self.highlight.clear()
+        self.error_layers.remove()
+        for signal, slot in ((self.canvas.extentsChanged, self._extent_changed),
+                             (QgsProject.instance().layersAdded, self._layers_changed),
+                             (QgsProject.instance().layersRemoved, self._layers_changed)):
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass
+
+
+DOCKS = [ChecksDock]
