@@ -53,8 +53,10 @@ class QueQuanPlugin:
     def initProcessing(self):  # noqa: N802 (QGIS convention: also called by qgis_process)
         if self.provider is None:
             from .processing.provider import QueQuanProvider
-            self.provider = QueQuanProvider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+            provider = QueQuanProvider()
+            # addProvider deletes a refused duplicate; keep only one we own
+            if QgsApplication.processingRegistry().addProvider(provider):
+                self.provider = provider
 
     # --- GUI -------------------------------------------------------------
     def initGui(self):  # noqa: N802

@@ -1,6 +1,8 @@
 """The plugin loads and unloads in QGIS leaving nothing behind; the provider is complete."""
 import importlib
 
+import pytest
+
 from qgis.core import QgsApplication
 from qgis.PyQt.QtWidgets import QToolBar
 
@@ -38,6 +40,16 @@ class RecordingIface:
 
 def _provider_ids():
     return [p.id() for p in QgsApplication.processingRegistry().providers()]
+
+
+@pytest.fixture(autouse=True)
+def no_foreign_provider(qgis_app):
+    """Other test modules may have registered the provider directly; start without it."""
+    reg = QgsApplication.processingRegistry()
+    existing = reg.providerById("quequan")
+    if existing is not None:
+        reg.removeProvider(existing)
+    yield
 
 
 def test_load_and_unload_leave_nothing_behind(qgis_app, qgis_iface, qtbot):
