@@ -1,0 +1,1 @@
+"""Publicity documents: xlsx/PDF tables, household sheets, notices, declarations and maps."""
