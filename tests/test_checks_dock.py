@@ -137,7 +137,7 @@ def test_select_zooms_highlights_and_selects_plots(dock, qtbot, dk_layer, qgis_i
     assert canvas.extent().contains(QgsRectangle(x0, y0, x1, y1))
     assert canvas.extent().width() < 500          # zoomed in, not to the whole township
     assert sorted(f["DKBM"] for f in dk_layer.selectedFeatures()) == [M01_KEY]
-    assert dock.highlight._bands and dock.highlight._bands[0].isVisible()
+    assert dock.map.highlight._bands and dock.map.highlight._bands[0].isVisible()
 
 
 def test_keyboard_navigation(dock, qtbot, dk_layer):
@@ -306,3 +306,64 @@ def test_demo_township_with_defects(demo_defects, tmp_path, qgis_iface, qtbot):
         assert all_ == total and errors + warnings == shown
     finally:
         d.shutdown()
+
+
+def _tr_sources():
+    """(context, English source) of every tr() literal and tr'd table in the dock's modules."""
+    import ast
+    import glob
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = set()
+    for path in [os.path.join(root, "ui", "dock_checks.py")] + glob.glob(os.path.join(root, "ui", "check_*.py")):
+        tree = ast.parse(open(path, encoding="utf-8").read())
+        for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+            for node in ast.walk(cls):
+                if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "tr" and node.args \
+                        and isinstance(node.args[0], ast.Constant):
+                    out.add((cls.name, node.args[0].value))
+    from quequan.ui import check_error_layer, check_filter_bar, check_results_model, check_rule_tree
+    from quequan.ui import check_run_panel
+    out |= {("CheckResultsModel", label) for _, label in check_results_model.CheckResultsModel.COLUMNS}
+    out |= {("CheckRuleTree", label) for _, label in check_rule_tree.CheckRuleTree.FAMILIES}
+    out |= {("CheckRunPanel", label) for _, label in check_run_panel.SCOPES}
+    out |= {("CheckFilterBar", label) for label, _ in check_filter_bar.STATE_CHOICES}
+    out |= {("CheckErrorLayers", label) for _, label in check_error_layer.CheckErrorLayers.GEOMETRY_TYPES}
+    out |= {("ChecksDock", "Check results"), ("QueQuanPlugin", "Check results")}
+    return out
+
+
+def test_every_ui_string_has_a_chinese_translation():
+    import xml.etree.ElementTree as ET
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ts = ET.parse(os.path.join(root, "i18n", "checks_zh_CN.ts")).getroot()
+    have = {(c.findtext("name"), m.findtext("source")): m.findtext("translation")
+            for c in ts.iter("context") for m in c.iter("message")}
+    missing = sorted(_tr_sources() - set(have))
+    assert missing == []
+    assert all(have[k] and any(ord(ch) > 0x2E80 for ch in have[k]) for k in _tr_sources())
+
+
+def test_dock_in_chinese(qgis_iface, qtbot, tmp_path):
+    import shutil
+    import subprocess
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+    if shutil.which("lrelease") is None:
+        pytest.skip("lrelease not installed")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    qm = str(tmp_path / "checks_zh_CN.qm")
+    subprocess.run(["lrelease", "-silent", os.path.join(root, "i18n", "checks_zh_CN.ts"), "-qm", qm],
+                   check=True)
+    tr = QTranslator()
+    assert tr.load(qm)
+    QCoreApplication.installTranslator(tr)
+    try:
+        from quequan.ui.dock_checks import ChecksDock
+        d = ChecksDock(qgis_iface)
+        qtbot.addWidget(d)
+        assert d.windowTitle() == "检查结果"
+        assert d.counts_label.text() == "显示 0 / 共 0 条；错误 0，警告 0"
+        assert d.model.headerData(0, 1) == "规则"
+        assert d.run_panel.scope_combo.itemText(0) == "全镇"
+        d.shutdown()
+    finally:
+        QCoreApplication.removeTranslator(tr)

@@ -5,9 +5,7 @@ Only a view: rules run in checks/ (as a QgsTask), states live in qq_error
 """
 import os
 
-from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsCoordinateTransform,
-                       QgsFeatureRequest, QgsGeometry, QgsProject, QgsProviderRegistry,
-                       QgsVectorLayer)
+from qgis.core import Qgis, QgsApplication, QgsProject
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QDate, Qt, QTimer
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
@@ -21,21 +19,13 @@ from .check_accept_dialog import CheckAcceptDialog, default_reviewer
 from .check_edit_watch import PlotEditWatcher
 from .check_error_layer import CheckErrorLayers
 from .check_filter_bar import CheckFilterBar
+from .check_map_link import CheckMapLink, loaded_dk_databases
 from .check_results_filter import CheckResultsFilter
 from .check_results_model import CheckResultsModel
 from .check_run_panel import CheckRunPanel
-from .error_highlight import ErrorHighlight
 
 def _icon(name):
     return QgsApplication.getThemeIcon(name)
-
-
-def layer_db_path(layer):
-    """GeoPackage path of an OGR layer and its layer name ('', '') for anything else."""
-    if not isinstance(layer, QgsVectorLayer) or layer.providerType() != "ogr":
-        return "", ""
-    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
-    return parts.get("path") or "", parts.get("layerName") or ""
 
 
 class ChecksDock(QgsDockWidget):
@@ -48,9 +38,9 @@ class ChecksDock(QgsDockWidget):
         self.canvas = iface.mapCanvas()
         self.setWindowTitle(self.tr(self.TITLE))
         self.setObjectName(self.OBJECT_NAME)
-        self.db_path, self.crs = "", QgsCoordinateReferenceSystem()
+        self.db_path = ""
         self.last_message = ""
-        self.highlight = ErrorHighlight(self.canvas)
+        self.map = CheckMapLink(self.canvas)
         self.error_layers = CheckErrorLayers()
         self.watcher = PlotEditWatcher(parent=self)
         self.watcher.plotsCommitted.connect(self.plots_edited)
@@ -80,7 +70,7 @@ class ChecksDock(QgsDockWidget):
         self.detect_btn = self._tool(row, "/mActionAddOgrLayer.svg",
                                      self.tr("Use the database of the loaded DK layer"), self.detect_database)
         lay.addLayout(row)
-        self.run_panel = CheckRunPanel(self._selection_keys, self._canvas_box)
+        self.run_panel = CheckRunPanel(self.map.selected_keys, self.map.canvas_box)
         self.run_panel.runStarted.connect(self._run_started)
         self.run_panel.runFinished.connect(self._run_finished)
         lay.addWidget(self.run_panel)
@@ -166,23 +156,15 @@ class ChecksDock(QgsDockWidget):
             self.set_database(path)
 
     def dk_layer(self):
-        """The loaded DK layer of the current database (None when not in the project)."""
-        if not self.db_path:
-            return None
-        for layer in QgsProject.instance().mapLayers().values():
-            path, name = layer_db_path(layer)
-            if name.upper() == "DK" and path and os.path.abspath(path) == os.path.abspath(self.db_path):
-                return layer
-        return None
+        return self.map.dk_layer()
 
     def detect_database(self):
         """Take the database of the active (or any) loaded DK layer."""
-        layers = [self.iface.activeLayer()] + list(QgsProject.instance().mapLayers().values())
-        for layer in layers:
-            path, name = layer_db_path(layer)
-            if name.upper() == "DK" and path.lower().endswith(".gpkg"):
-                self.set_database(path)
-                return path
+        paths = loaded_dk_databases([self.iface.activeLayer()] +
+                                    list(QgsProject.instance().mapLayers().values()))
+        if paths:
+            self.set_database(paths[0])
+            return paths[0]
         return ""
 
     def set_database(self, path):
@@ -191,7 +173,7 @@ class ChecksDock(QgsDockWidget):
             return
         self.db_path = path
         self.db_edit.setText(path)
-        self.crs = QgsCoordinateReferenceSystem()
+        epsg = None
         if path:
             try:
                 with TownshipDB(path, readonly=True) as db:
@@ -201,9 +183,8 @@ class ChecksDock(QgsDockWidget):
                 self._message(str(exc), Qgis.Warning)
                 self.db_path = ""
                 return
-            if epsg:
-                self.crs = QgsCoordinateReferenceSystem("EPSG:%d" % epsg)
             self.run_panel.set_database(path, names)
+        self.map.set_database(self.db_path, epsg)
         self._layers_changed()
         self.reload()
 
@@ -287,21 +268,13 @@ class ChecksDock(QgsDockWidget):
 
     def _apply_filters(self, *_):
         values = self.filters.values()
-        values["extent"] = self._canvas_box() if self.filters.in_extent.isChecked() else None
+        values["extent"] = self.map.canvas_box() if self.filters.in_extent.isChecked() else None
         self.proxy.set_filters(**values)
         self._update_counts()
 
     def _extent_changed(self):
         if self.filters.in_extent.isChecked():
             self._extent_timer.start()
-
-    def _canvas_box(self):
-        """Canvas extent in the database CRS as (minx, miny, maxx, maxy)."""
-        rect = self.canvas.extent()
-        dest = self.canvas.mapSettings().destinationCrs()
-        if self.crs.isValid() and dest.isValid() and dest != self.crs:
-            rect = QgsCoordinateTransform(dest, self.crs, QgsProject.instance()).transformBoundingBox(rect)
-        return rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()
 
     def _update_counts(self):
         shown, total, errors, warnings = self.proxy.counts()
@@ -330,44 +303,7 @@ class ChecksDock(QgsDockWidget):
         rec = self.current_record()
         self._update_buttons()
         if rec is not None:
-            self.show_record(rec)
-
-    def show_record(self, rec):
-        """Highlight and zoom to the error; select the plots it involves in the DK layer."""
-        layer = self.dk_layer()
-        if layer is not None:
-            self._select_plots(layer, rec.plot_keys)
-        geom = QgsGeometry.fromWkt(rec.geom_wkt) if rec.geom_wkt else QgsGeometry()
-        if not geom.isNull() and not geom.isEmpty():
-            self.highlight.show(geom, self.crs)
-            self.highlight.zoom_to(geom.boundingBox(), self.crs)
-        else:
-            self.highlight.clear()
-            if layer is not None and layer.selectedFeatureCount():
-                self.highlight.zoom_to(layer.boundingBoxOfSelected(), layer.crs())
-
-    def _select_plots(self, layer, keys):
-        idx = layer.fields().indexOf("DKBM")
-        if idx < 0:
-            return
-        fids = []
-        if keys:
-            quoted = ",".join("'%s'" % k.replace("'", "''") for k in keys)
-            req = QgsFeatureRequest().setFilterExpression('"DKBM" IN (%s)' % quoted)
-            req.setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes([idx])
-            fids = [f.id() for f in layer.getFeatures(req)]
-        layer.selectByIds(fids)
-
-    def _selection_keys(self):
-        layer = self.dk_layer()
-        return self._selected_keys(layer) if layer is not None else []
-
-    def _selected_keys(self, layer):
-        idx = layer.fields().indexOf("DKBM")
-        if idx < 0:
-            return []
-        return sorted({str(f.attribute(idx)).strip() for f in layer.selectedFeatures()
-                       if f.attribute(idx) not in (None, "")})
+            self.map.show(rec)
 
     # --- states -----------------------------------------------------------------
     def _update_buttons(self):
@@ -435,8 +371,7 @@ class ChecksDock(QgsDockWidget):
         if not self.db_path:
             return None
         self.layer_btn.setChecked(True)
-        epsg = int(self.crs.authid().split(":")[1]) if self.crs.isValid() else None
-        return self.error_layers.show(self.model.records(), self.db_path, epsg)
+        return self.error_layers.show(self.model.records(), self.db_path, self.map.epsg)
 
     def remove_error_layer(self):
         self.layer_btn.setChecked(False)
@@ -462,7 +397,7 @@ class ChecksDock(QgsDockWidget):
     def shutdown(self):
         self.run_panel.shutdown()
         self.watcher.unwatch()
-        self.highlight.clear()
+        self.map.clear()
         self.error_layers.remove()
         for signal, slot in ((self.canvas.extentsChanged, self._extent_changed),
                              (QgsProject.instance().layersAdded, self._layers_changed),
