@@ -59,11 +59,12 @@ def read_dbf(path: str, encoding: Optional[str] = None) -> DbfTable:
         raise ExchangeError("无法读取 %s：%s" % (name, exc))
     nrec, hlen, rlen, ldid = _header(data, name)
     fields: List[DbfField] = []
+    raw_names: List[bytes] = []
     pos = 32
     while pos + 32 <= len(data) and data[pos] != 0x0D:
         raw = data[pos:pos + 32]
-        fname = raw[:11].split(b"\x00")[0].decode("ascii", "replace").strip()
-        fields.append(DbfField(fname, chr(raw[11]).upper(), raw[16], raw[17]))
+        raw_names.append(raw[:11].split(b"\x00")[0].strip())
+        fields.append(DbfField("", chr(raw[11]).upper(), raw[16], raw[17]))
         pos += 32
     if pos >= len(data) or not fields:
         raise ExchangeError("%s 的字段表不完整（文件可能已损坏）" % name)
@@ -76,7 +77,8 @@ def read_dbf(path: str, encoding: Optional[str] = None) -> DbfTable:
     for f in fields:
         offsets.append(off)
         off += f.length
-    texts, raw_records = [], []
+    # Field names take part in the encoding decision: Chinese names (地块编码) are common.
+    texts, raw_records = [(0, "（字段名）", n) for n in raw_names if n], []
     deleted = 0
     for i in range(nrec):
         rec = data[hlen + i * rlen: hlen + (i + 1) * rlen]
@@ -84,13 +86,15 @@ def read_dbf(path: str, encoding: Optional[str] = None) -> DbfTable:
             deleted += 1
             continue
         raw_records.append((i + 1, rec))
-        for f, o in zip(fields, offsets):
+        for f, o, n in zip(fields, offsets, raw_names):
             if f.type == "C":
                 chunk = rec[o:o + f.length].rstrip(b" \x00")
                 if chunk:
-                    texts.append((i + 1, f.name, chunk))
+                    texts.append((i + 1, n.decode("ascii", "replace"), chunk))
     enc, how = choose_dbf_encoding(path, ldid, texts, encoding)
     dec = decoder_name(enc)
+    for f, n in zip(fields, raw_names):
+        f.name = n.decode(dec)
     table = DbfTable(path, fields, [], [], enc, how, ldid, deleted)
     for recno, rec in raw_records:
         values = {}
@@ -151,7 +155,7 @@ def write_dbf(path: str, fields: Sequence[DbfField], rows: Sequence[Sequence[obj
     head += b"\x00" * 17 + bytes([LDID_OF.get(encoding.lower(), 0)]) + b"\x00\x00"
     parts = [head]
     for f in fields:
-        name = f.name.encode("ascii")[:10].ljust(11, b"\x00")
+        name = f.name.encode("ascii" if f.name.isascii() else encoding)[:10].ljust(11, b"\x00")
         parts.append(name + f.type.encode("ascii") + b"\x00" * 4
                      + bytes([f.length, f.decimals]) + b"\x00" * 14)
     parts.append(b"\x0D")

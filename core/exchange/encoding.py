@@ -82,6 +82,12 @@ def trial_decode(chunks: Iterable[bytes]) -> Optional[str]:
 def first_failure(chunks: Iterable[Tuple[int, str, bytes]], encoding: str):
     """(record, field, raw bytes) of the first value the encoding cannot decode."""
     dec = decoder_name(encoding)
+    chunks = list(chunks)
+    try:
+        b"\n".join(c[2] for c in chunks).decode(dec)
+        return None     # one pass over everything; look value by value only on failure
+    except UnicodeDecodeError:
+        pass
     for rec, fld, raw in chunks:
         try:
             raw.decode(dec)
@@ -139,8 +145,8 @@ def choose_dbf_encoding(path: str, ldid: int, text_chunks, forced: Optional[str]
     if bad is not None:
         rec, fld, raw = bad
         other = "GBK" if enc == "utf-8" else "UTF-8"
+        where = "字段名 %r" % raw[:40] if rec == 0 else "第 %d 条记录字段 %s 的内容 %r" % (rec, fld, raw[:40])
         raise ExchangeError(
-            "%s 按 %s 编码（依据：%s）无法读取：第 %d 条记录字段 %s 的内容 %r 不是该编码；"
-            "请更正 .cpg 文件或在导入时指定编码（例如 %s）" % (
-                name, enc.upper(), how, rec, fld, raw[:40], other))
+            "%s 按 %s 编码（依据：%s）无法读取：%s 不是该编码；"
+            "请更正 .cpg 文件或在导入时指定编码（例如 %s）" % (name, enc.upper(), how, where, other))
     return enc, how
