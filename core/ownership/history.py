@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from .journal import WHOLE_ROW, OwnershipError, audit_text, typed
-from .step import EditResult, EditStep
+from .step import ACTIONS, EditResult, EditStep
 
 UNDO_PREFIX = "撤销批次 "
 REDO_PREFIX = "重做批次 "
@@ -36,13 +36,19 @@ class Step:
 
 
 def steps(db) -> List[Step]:
-    """Ownership steps (rows with row_fid), oldest first."""
+    """Ownership steps and their undo/redo steps, oldest first."""
     if not db.has("qq_audit") or "ROW_FID" not in db.columns("qq_audit"):
         return []
     rows = db.conn.execute(
         "SELECT batch, action, note, at, who, count(*), ref_batch, min(fid) FROM qq_audit "
         "WHERE row_fid IS NOT NULL AND batch IS NOT NULL GROUP BY batch ORDER BY min(fid)").fetchall()
-    return [Step(b, a or "", n or "", t or "", w or "", c, r) for b, a, n, t, w, c, r, _ in rows]
+    out, own = [], set()
+    for b, a, n, t, w, c, r, _ in rows:
+        a = a or ""
+        if a in ACTIONS or (a.startswith((UNDO_PREFIX, REDO_PREFIX)) and r in own):
+            own.add(b)
+            out.append(Step(b, a, n or "", t or "", w or "", c, r))
+    return out
 
 
 def stacks(db) -> Tuple[List[Step], List[Step]]:

@@ -34,6 +34,12 @@ def plot(db, dkbm: Optional[str] = None, fid: Optional[int] = None) -> Optional[
     return row
 
 
+def plot_fids_to_codes(db, fids) -> List[str]:
+    """DKBM of the given DK features (fids), sorted; plots without a code are left out."""
+    rows = rows_in(db, "DK", "fid", list(fids), ("DKBM",))
+    return sorted({text(r.get("DKBM")) for r in rows if text(r.get("DKBM"))})
+
+
 def register_status(register: Optional[dict], certificate: Optional[dict]) -> str:
     """登记簿 / 权证 state in words, e.g. '已登记（2017-05-02）；已发证（2017-06-01），已领取'."""
     if register is None:

@@ -15,6 +15,12 @@ from .journal import Journal, OwnershipError, ensure_tables
 from .validation import Guard, Problem
 
 
+# The ownership steps (qq_audit.action); the dock's undo/redo works on these only, not on
+# batches of other tools writing qq_audit (e.g. area adjustments, core/areas/apply.py).
+ACTIONS = ("调整承包方", "取消承包", "新建承包方", "添加成员", "修改成员", "删除成员", "设为户主",
+           "地块编码", "新增地块", "作废代码", "登记争议", "解决争议")
+
+
 class Refused(OwnershipError):
     """Validation found problems the edit would introduce; nothing was written."""
 
