@@ -288,3 +288,59 @@ def test_demo_township_reassign(qgis_app, qgis_iface, qtbot, tmp_path, monkeypat
     finally:
         d.shutdown()
         QgsProject.instance().removeAllMapLayers()
+
+
+def _tr_sources():
+    """(context, source) of every self.tr("…") in the dock's modules (the mixin speaks as the dock)."""
+    import ast
+    import glob
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = set()
+    for path in [os.path.join(root, "ui", "dock_ownership.py")] + glob.glob(
+            os.path.join(root, "ui", "ownership_*.py")):
+        tree = ast.parse(open(path, encoding="utf-8").read())
+        for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+            ctx = "OwnershipDock" if cls.name == "OwnershipActions" else cls.name
+            for node in ast.walk(cls):
+                if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "tr" and node.args \
+                        and isinstance(node.args[0], ast.Constant):
+                    out.add((ctx, node.args[0].value))
+    return out
+
+
+def test_every_ui_string_has_a_chinese_translation():
+    import xml.etree.ElementTree as ET
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ts = ET.parse(os.path.join(root, "i18n", "ownership_zh_CN.ts")).getroot()
+    have = {(c.findtext("name"), m.findtext("source")): m.findtext("translation")
+            for c in ts.iter("context") for m in c.iter("message")}
+    sources = _tr_sources()
+    assert len(sources) > 100 and sorted(sources - set(have)) == []
+    assert all(any(ord(ch) > 0x2E80 for ch in have[k]) for k in sources if k[1] != "GeoPackage (*.gpkg)")
+    assert have[("QueQuanPlugin", "Plot ownership")] == "地块权属"      # the plugin's menu entry
+
+
+def test_dock_in_chinese(township, qgis_iface, qtbot, tmp_path):
+    import subprocess
+    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
+    if shutil.which("lrelease") is None:
+        pytest.skip("lrelease not installed")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    qm = str(tmp_path / "ownership_zh_CN.qm")
+    subprocess.run(["lrelease", "-silent", os.path.join(root, "i18n", "ownership_zh_CN.ts"), "-qm", qm],
+                   check=True)
+    tr = QTranslator()
+    assert tr.load(qm)
+    QCoreApplication.installTranslator(tr)
+    try:
+        d = OwnershipDock(qgis_iface)
+        qtbot.addWidget(d)
+        assert d.windowTitle() == "地块权属"
+        assert [d.tabs.tabText(i) for i in range(d.tabs.count())] == ["地块", "承包方", "争议", "日志"]
+        assert d.plot_panel.reassign.text() == "调整承包方…" and d.undo_button.text() == "撤销"
+        assert d.household_panel.members.headerData(0, Qt.Horizontal) == "姓名"
+        township[1].selectByIds([fid_of(township[1], dk(1))])
+        assert d.plot_panel.selection.text() == "地图上已选 1 个地块"
+        d.shutdown()
+    finally:
+        QCoreApplication.removeTranslator(tr)
