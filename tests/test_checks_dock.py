@@ -216,6 +216,29 @@ def test_recheck_after_attribute_edit_marks_error_fixed(dock, qtbot, township, d
     assert shown_keys(dock) == [M01_KEY]
 
 
+def test_recheck_after_geometry_edit_lists_the_new_overlap(dock, qtbot, township, dk_layer):
+    from qgis.core import QgsGeometry
+    run_and_wait(dock, qtbot, rules=["T04", "M01"])
+    assert [r["rule"] for r in qq_error(township)] == ["M01"]
+    key = G1 + "00002"
+    fid = next(f.id() for f in dk_layer.getFeatures() if f["DKBM"] == key)
+    x = X0 + SIDE
+    # plot 2 drawn 0.3 m into plot 3 along their 50 m edge (15 m²); its SCMJ no longer fits
+    moved = QgsGeometry.fromWkt("MULTIPOLYGON(((%f %f, %f %f, %f %f, %f %f, %f %f)))" % (
+        x, Y0, x + SIDE + 0.3, Y0, x + SIDE + 0.3, Y0 + SIDE, x, Y0 + SIDE, x, Y0))
+    assert dk_layer.startEditing()
+    assert dk_layer.changeGeometry(fid, moved)
+    assert dk_layer.commitChanges()
+    qtbot.waitUntil(lambda: any(r["rule"] == "T04" for r in qq_error(township)), timeout=60000)
+    qtbot.waitUntil(lambda: not dock.is_running(), timeout=60000)
+    dock.filters.set_value("rule", "T04")
+    rec = dock.proxy.shown_records()[0]
+    assert sorted([rec.key] + [v for _, v in rec.related]) == [key, M01_KEY]
+    assert rec.geom_wkt.startswith(("POLYGON", "MULTIPOLYGON"))
+    dock.select_row(0)
+    assert sorted(f["DKBM"] for f in dk_layer.selectedFeatures()) == [key, M01_KEY]
+
+
 def test_scope_selected_plots(dock, qtbot, township, dk_layer):
     dk_layer.selectByExpression("\"DKBM\" IN ('%s', '%s')" % (M01_KEY, G1 + "00001"))
     run_and_wait(dock, qtbot, rules=["M01", "A13"], scope_kind="selection")
@@ -271,11 +294,14 @@ def test_export_filtered_list_to_xlsx(dock, qtbot, tmp_path):
 
 
 def test_cancel_leaves_the_dock_idle(dock, qtbot):
-    task = dock.start_check(rules=["M01", "A13"])
+    assert dock.start_check(rules=["M01", "A13"]) is not None
     dock.run_panel.cancel()
     qtbot.waitUntil(lambda: not dock.is_running(), timeout=60000)
-    assert dock.run_panel.run_btn.isEnabled()
-    assert task.isCanceled() or task.result is not None
+    assert dock.run_panel.run_btn.isEnabled() and not dock.run_panel.cancel_btn.isEnabled()
+    outcome = dock.run_panel.last_outcome
+    assert outcome["canceled"] or outcome["ok"]    # cancelled, or done before the cancel came
+    if outcome["canceled"]:
+        assert qq_error(dock.db_path) == [] and "cancelled" in dock.status.text()
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 import os
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeatureRequest,
-                       QgsGeometry, QgsProject, QgsProviderRegistry, QgsVectorLayer)
+                       QgsGeometry, QgsProject, QgsProviderRegistry, QgsRectangle, QgsVectorLayer,
+                       QgsWkbTypes)
 
 from .error_highlight import ErrorHighlight
 
@@ -26,6 +27,7 @@ def loaded_dk_databases(layers):
 
 
 class CheckMapLink:
+    CONTEXT_MAX = 300.0   # metres: largest plot extent shown around a point error
     def __init__(self, canvas):
         self.canvas = canvas
         self.highlight = ErrorHighlight(canvas)
@@ -66,12 +68,26 @@ class CheckMapLink:
         geom = QgsGeometry.fromWkt(rec.geom_wkt) if rec.geom_wkt else QgsGeometry()
         if not geom.isNull() and not geom.isEmpty():
             self.highlight.show(geom, self.crs)
-            self.highlight.zoom_to(geom.boundingBox(), self.crs)
+            rect = geom.boundingBox()
+            if geom.type() == QgsWkbTypes.PointGeometry and layer is not None \
+                    and layer.selectedFeatureCount():
+                # a point names a plot or a vertex: show the plots around it too, unless they
+                # are so large that the point would be lost
+                plots = self._to_db_crs(layer.boundingBoxOfSelected(), layer.crs())
+                plots.combineExtentWith(rect)
+                if max(plots.width(), plots.height()) <= self.CONTEXT_MAX:
+                    rect = plots
+            self.highlight.zoom_to(rect, self.crs)
         else:
             # household and table records have no shape: show their plots, if any
             self.highlight.clear()
             if layer is not None and layer.selectedFeatureCount():
                 self.highlight.zoom_to(layer.boundingBoxOfSelected(), layer.crs())
+
+    def _to_db_crs(self, rect, crs):
+        if self.crs.isValid() and crs.isValid() and crs != self.crs:
+            return QgsCoordinateTransform(crs, self.crs, QgsProject.instance()).transformBoundingBox(rect)
+        return QgsRectangle(rect)
 
     @staticmethod
     def select_plots(layer, keys):

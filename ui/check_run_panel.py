@@ -27,11 +27,12 @@ class CheckRunPanel(QgsCollapsibleGroupBox):
         self._selected_keys, self._canvas_box = selected_keys, canvas_box
         self.db_path = ""
         self.task = None
-        self.last_task = None
+        self.last_outcome = None   # plain values: QGIS deletes a finished task soon after
         self._queued_keys = set()
         lay = QVBoxLayout(self)
         self.rule_tree = CheckRuleTree(registry.implemented())
         self.rule_tree.setMinimumHeight(110)
+        self.rule_tree.setMaximumHeight(170)
         lay.addWidget(self.rule_tree)
         row = QHBoxLayout()
         self.scope_combo = QComboBox()
@@ -135,17 +136,19 @@ class CheckRunPanel(QgsCollapsibleGroupBox):
 
     def _done(self, ok):
         task, self.task = self.task, None
-        self.last_task = task
+        canceled = task.canceled_by_user or task.isCanceled()
         if ok and task.result is not None:
             found = task.result.findings
             errors = sum(1 for f in found if f.severity == "E")
             message = self.tr("Check finished: {0} errors, {1} warnings found.").format(
                 errors, len(found) - errors)
-        elif task.canceled_by_user or task.isCanceled():
+        elif canceled:
             message = self.tr("Check cancelled; nothing was stored.")
         else:
             message = self.tr("Check failed: {0}").format(
                 task.error.splitlines()[0] if task.error else "")
+        self.last_outcome = {"ok": bool(ok), "canceled": canceled, "message": message,
+                             "result": task.result, "summary": task.summary, "error": task.error}
         self.progress.setValue(100 if ok else 0)
         self._update()
         self.runFinished.emit(bool(ok), message)

@@ -76,7 +76,6 @@ class ChecksDock(QgsDockWidget):
         lay.addWidget(self.run_panel)
         self.filters = CheckFilterBar()
         self.filters.changed.connect(self._apply_filters)
-        self.filters.in_extent.toggled.connect(self._apply_filters)
         lay.addWidget(self.filters)
         self.counts_label = QLabel()
         lay.addWidget(self.counts_label)
@@ -84,12 +83,15 @@ class ChecksDock(QgsDockWidget):
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        # the register's own order (village, group, rule, code) until a header is clicked
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.AscendingOrder)
         self.table.setSortingEnabled(True)
+        self.table.setMinimumHeight(160)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in ((0, 48), (1, 44), (2, 56), (3, 150), (4, 330)):
+        for col, width in ((0, 48), (1, 44), (2, 56), (3, 165), (4, 360)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         lay.addWidget(self.table, 1)
@@ -186,7 +188,9 @@ class ChecksDock(QgsDockWidget):
             self.run_panel.set_database(path, names)
         self.map.set_database(self.db_path, epsg)
         self._layers_changed()
-        self.reload()
+        self.reload(layers=True)
+        if self.model.rowCount():
+            self.run_panel.setCollapsed(True)   # results to browse: the list gets the room
 
     def _layers_changed(self, *_):
         self.watcher.watch(self.dk_layer())
@@ -213,9 +217,10 @@ class ChecksDock(QgsDockWidget):
         self._update_buttons()
 
     def _run_finished(self, ok, message):
+        if ok:
+            self.run_panel.setCollapsed(True)   # room for the list
         self.last_message = message
-        task = self.run_panel.last_task
-        if not ok and not (task.canceled_by_user or task.isCanceled()):
+        if not ok and not self.run_panel.last_outcome["canceled"]:
             self._message(message, Qgis.Critical)
         self.reload()
 
@@ -224,8 +229,9 @@ class ChecksDock(QgsDockWidget):
             self.recheck_plots(keys)
 
     # --- records ----------------------------------------------------------------
-    def reload(self):
-        """Read the error register again, keeping the current error selected when it still shows."""
+    def reload(self, layers=False):
+        """Read the error register again, keeping the current error selected when it still shows;
+        layers: also rewrite the error layer (after a run; a state change does not alter it)."""
         current = self.current_record()
         row = self.table.currentIndex().row()
         records, run = [], None
@@ -238,7 +244,7 @@ class ChecksDock(QgsDockWidget):
         self.filters.set_choices({r.rule for r in records}, villages, groups)
         self._apply_filters()
         self._show_run(run)
-        if self.layer_btn.isChecked():
+        if layers and self.layer_btn.isChecked():
             self.show_error_layer()
         if current is not None:
             self._reselect(current, row)
