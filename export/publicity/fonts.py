@@ -12,6 +12,11 @@ from ...core.publicity.settings import DEFAULT_FONTS
 
 _CACHE = {}
 
+# Digits and Latin letters come from a Latin font: with Noto Sans CJK alone, Qt writes
+# digit runs next to a Latin letter (43042419620416143X, …0012J) with glyphs the PDF's
+# ToUnicode map does not cover, so the numbers could not be searched or copied.
+LATIN_FONTS = ("Arial", "Liberation Sans", "DejaVu Sans", "Noto Sans", "Helvetica")
+
 
 def pick_font(candidates: Optional[Sequence[str]] = None) -> str:
     """First family of the list that is installed (case-insensitive), else Qt's default."""
@@ -28,8 +33,20 @@ def pick_font(candidates: Optional[Sequence[str]] = None) -> str:
     return family
 
 
-def font(family: str, size_pt: float = 10.0, bold: bool = False) -> QFont:
+def pick_latin(candidates: Sequence[str] = LATIN_FONTS) -> Optional[str]:
+    key = ("latin",) + tuple(candidates)
+    if key not in _CACHE:
+        installed = {f.lower(): f for f in QFontDatabase().families()}
+        _CACHE[key] = next((installed[c.lower()] for c in candidates if c.lower() in installed), None)
+    return _CACHE[key]
+
+
+def document_font(family: str, size_pt: float = 10.0, bold: bool = False) -> QFont:
+    """The documents' font: Latin font for digits and letters, the CJK family for the rest."""
     f = QFont(family)
+    latin = pick_latin()
+    if latin and latin != family and hasattr(f, "setFamilies"):
+        f.setFamilies([latin, family])
     f.setPointSizeF(size_pt)
     f.setBold(bold)
     return f

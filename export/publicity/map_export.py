@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from qgis.core import QgsLayoutExporter, QgsProject, QgsRenderContext
-from qgis.PyQt.QtCore import QMarginsF, QSizeF
+from qgis.PyQt.QtCore import QMarginsF, QSize, QSizeF
 from qgis.PyQt.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from .map_layers import BaseLayers, UnitLayers
@@ -68,10 +68,11 @@ class MapExporter:
                 raise IOError("公示图 %s 导出失败（%s）" % (pdf_path, exporter.errorFile() or status))
             result = self._result(unit_map, pdf_path, layout, exporter, layers)
             if self.png:
+                # rendered to an image directly: exportToImage would also try to
+                # georeference the PNG through GDAL, which cannot update PNG files
                 png_path = os.path.splitext(pdf_path)[0] + ".png"
-                ist = QgsLayoutExporter.ImageExportSettings()
-                ist.dpi = self.settings.png_dpi
-                if exporter.exportToImage(png_path, ist) == QgsLayoutExporter.Success:
+                image = exporter.renderPageToImage(0, QSize(), self.settings.png_dpi)
+                if not image.isNull() and image.save(png_path, "PNG"):
                     result.png = png_path
             if self.merged_path:
                 self._append_merged(layout, exporter)

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from qgis.PyQt.QtCore import QRectF, Qt
-from qgis.PyQt.QtGui import QFont, QFontMetricsF, QPen
+from qgis.PyQt.QtGui import QFontMetricsF, QPen
+
+from .fonts import document_font
 
 from .pdf_pages import draw_page_number, mm, new_writer, page_rect, painting
 
@@ -54,10 +56,7 @@ class _Painter:
         self.pad = mm(writer, 1.0)
 
     def _font(self, size, bold=False):
-        f = QFont(self.family)
-        f.setPointSizeF(size)
-        f.setBold(bold)
-        return f
+        return document_font(self.family, size, bold)
 
     def text_height(self, text, width, font) -> float:
         fm = QFontMetricsF(font, self.w)

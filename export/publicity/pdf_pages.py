@@ -8,7 +8,9 @@ from contextlib import contextmanager
 from typing import Iterable
 
 from qgis.PyQt.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from qgis.PyQt.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from qgis.PyQt.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+
+from .fonts import document_font
 
 PAGE_SIZES = {"A0": QPageSize.A0, "A1": QPageSize.A1, "A2": QPageSize.A2, "A3": QPageSize.A3,
               "A4": QPageSize.A4}
@@ -58,8 +60,7 @@ def page_rect(writer) -> QRectF:
 
 def draw_page_number(painter, writer, page: int, pages: int, family: str, footer_px: float):
     rect = page_rect(writer)
-    f = QFont(family)
-    f.setPointSizeF(9)
+    f = document_font(family, 9)
     painter.save()
     painter.setFont(f)
     painter.drawText(QRectF(0, rect.height() - footer_px, rect.width(), footer_px),
@@ -70,9 +71,7 @@ def draw_page_number(painter, writer, page: int, pages: int, family: str, footer
 def html_document(writer, html: str, family: str, size_pt: float = 10.5) -> QTextDocument:
     doc = QTextDocument()
     doc.documentLayout().setPaintDevice(writer)
-    f = QFont(family)
-    f.setPointSizeF(size_pt)
-    doc.setDefaultFont(f)
+    doc.setDefaultFont(document_font(family, size_pt))
     doc.setDefaultStyleSheet("table { border-collapse: collapse; } td, th { padding: 3px; }")
     doc.setHtml(html)
     return doc
