@@ -188,8 +188,12 @@ def batches(db) -> List[dict]:
             for b, a, t, w, n in rows if _is_area_action(a)]
 
 
-def undo_batch(db_path: str, batch: str, who: Optional[str] = None, force: bool = False) -> ApplyResult:
-    """Restore every value a batch changed. A value edited since is a conflict (unless force)."""
+def undo_batch(db_path: str, batch: str, who: Optional[str] = None, force: bool = False,
+               accept=None) -> ApplyResult:
+    """Restore every value a batch changed. A value edited since is a conflict (unless force).
+
+    accept: predicate on the batch's qq_audit actions; default area adjustments. Other tools
+    writing through apply_plan (e.g. 四至, core/boundary) pass their own."""
     batch = (batch or "").strip()
     with TownshipDB(db_path) as db:
         ensure_plugin_tables(db)
@@ -201,7 +205,7 @@ def undo_batch(db_path: str, batch: str, who: Optional[str] = None, force: bool 
             raise AdjustmentError("找不到调整批次 %s（见 qq_audit 表的 batch 列）" % batch)
         actions = {a for (a,) in db.conn.execute(
             "SELECT DISTINCT action FROM qq_audit WHERE batch=?", (batch,))}
-        if not all(_is_area_action(a) for a in actions):
+        if not all((accept or _is_area_action)(a) for a in actions):
             raise AdjustmentError("批次 %s 不是面积调整（操作：%s），请在相应功能中撤销"
                                   % (batch, "、".join(sorted(str(a) for a in actions))))
         if _undone(db, batch):

@@ -1,0 +1,158 @@
+"""quequan:computesizhi and quequan:buildboundary — 四至 and 界址点/界址线 from the plots.
+
+Thin layers over core.boundary: parameters in, the core does the work, an xlsx
+report and log lines out.
+"""
+import os
+
+from qgis.core import (QgsProcessingOutputNumber, QgsProcessingOutputString,
+                       QgsProcessingParameterBoolean, QgsProcessingParameterEnum,
+                       QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
+                       QgsProcessingParameterNumber, QgsProcessingParameterString)
+
+from ..checks.context import Cancelled
+from ..core.township_db import DatabaseError, TownshipDB
+from .base import QueQuanAlgorithm, core_feedback, fail, require_dependencies
+
+POLICY_KEYS = ("fill", "overwrite")
+POLICY_LABELS = ("仅填写空白的四至", "全部覆盖（可确定的方向）")
+
+
+def _database(alg, parameters, context):
+    path = alg.parameterAsFile(parameters, "DATABASE", context)
+    if not path or not os.path.exists(path):
+        fail("找不到乡镇数据库：%s" % path)
+    return path
+
+
+def _open(path):
+    try:
+        return TownshipDB(path)
+    except DatabaseError as exc:
+        fail(str(exc))
+
+
+def _report_path(alg, parameters, context):
+    return alg.parameterAsFileOutput(parameters, "REPORT", context) if parameters.get("REPORT") else None
+
+
+class ComputeSizhiAlgorithm(QueQuanAlgorithm):
+    NAME = "computesizhi"
+    DISPLAY = "计算四至"
+    GROUP_ID = "boundary"
+    GROUP = "四至与界址"
+    HELP = ("按相邻关系计算每个地块的四至（DKDZ 东至、DKNZ 南至、DKXZ 西至、DKBZ 北至）。地块边界按外法线方向"
+            "分为东、南、西、北四个扇区；与相邻地块共边的部分取该地块的承包方名称（自留地、机动地、开荒地、"
+            "其他集体土地取类别名称，无承包方时取地块名称或“集体”），其余部分向外搜索 SEARCH_DISTANCE 米以内"
+            "最先遇到的地块或地物（线状、面状、点状地物取地物名称，例如地块之间 4 米宽的道路即为四至）。"
+            "每个方向取边界长度最长者；仅角点相接的地块不算相邻。默认只预览（修改清单写入 REPORT），"
+            "取消“仅预览”后写入：写入前自动备份到同目录 backup 文件夹，在一个事务中完成，每个值记入 qq_audit"
+            "（批次号可用于撤销）。不能确定的方向不会清空原值；少于 3 个方向的地块在日志和报表中列出。")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile(
+            "DATABASE", self.tr("乡镇数据库（GeoPackage）"), extension="gpkg"))
+        self.addParameter(QgsProcessingParameterEnum(
+            "POLICY", self.tr("写入方式"), options=list(POLICY_LABELS), defaultValue=0))
+        self.addParameter(QgsProcessingParameterNumber(
+            "SEARCH_DISTANCE", self.tr("搜索距离（米）"), QgsProcessingParameterNumber.Double, 5.0,
+            minValue=0.01, maxValue=1000.0))
+        self.addParameter(QgsProcessingParameterBoolean(
+            "PREVIEW_ONLY", self.tr("仅预览（不写入数据库）"), defaultValue=True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            "REPORT", self.tr("四至报表（xlsx，可选）"), "Excel (*.xlsx)", optional=True,
+            createByDefault=False))
+        self.addOutput(QgsProcessingOutputNumber("PLOTS", self.tr("地块数")))
+        self.addOutput(QgsProcessingOutputNumber("CHANGES", self.tr("修改的值")))
+        self.addOutput(QgsProcessingOutputNumber("INCOMPLETE", self.tr("少于 3 个方向的地块")))
+        self.addOutput(QgsProcessingOutputString("BATCH", self.tr("批次号")))
+        self.addOutput(QgsProcessingOutputString("BACKUP", self.tr("备份文件")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        require_dependencies()
+        from ..core.areas.adjust import AdjustmentError
+        from ..core.boundary.sizhi import apply_sizhi, compute_sizhi
+        from ..core.boundary.workbook import write_sizhi_report
+        path = _database(self, parameters, context)
+        policy = POLICY_KEYS[self.parameterAsEnum(parameters, "POLICY", context)]
+        distance = self.parameterAsDouble(parameters, "SEARCH_DISTANCE", context)
+        preview = self.parameterAsBoolean(parameters, "PREVIEW_ONLY", context)
+        report = _report_path(self, parameters, context)
+        db = _open(path)
+        try:
+            result = compute_sizhi(db, search_distance=distance, feedback=core_feedback(feedback))
+        except Cancelled:
+            fail("已取消")
+        except ValueError as exc:
+            fail(str(exc))
+        finally:
+            db.close()
+        for note in result.notes:
+            feedback.pushInfo(note)
+        changes = result.changes(policy)
+        applied = None
+        if not preview and changes:
+            try:
+                applied = apply_sizhi(path, result, policy)
+            except AdjustmentError as exc:
+                fail(str(exc))
+            feedback.pushInfo("四至已写入：修改 %d 个值，批次 %s，备份 %s" % (
+                applied.changed, applied.batch, applied.backup))
+        else:
+            feedback.pushInfo("四至%s：%d 个值%s" % ("预览" if preview else "", len(changes),
+                                                   "将被修改（未写入数据库）" if preview else "需要修改"))
+        incomplete = result.incomplete()
+        for p in incomplete[:50]:
+            feedback.reportError("地块 %s 仅能确定 %d 个方向（缺少%s）" % (
+                p.dkbm, p.determined, "、".join(p.missing)), False)
+        if len(incomplete) > 50:
+            feedback.reportError("……共 %d 个地块少于 3 个方向（见报表“未能确定”）" % len(incomplete), False)
+        if report:
+            write_sizhi_report(report, result, policy, applied)
+            feedback.pushInfo("四至报表：%s" % report)
+        return {"PLOTS": len(result.plots), "CHANGES": applied.changed if applied else len(changes),
+                "INCOMPLETE": len(incomplete), "BATCH": applied.batch if applied else None,
+                "BACKUP": applied.backup if applied else None, "REPORT": report}
+
+
+class SizhiUndoAlgorithm(QueQuanAlgorithm):
+    NAME = "sizhiundo"
+    DISPLAY = "撤销四至写入"
+    GROUP_ID = "boundary"
+    GROUP = "四至与界址"
+    HELP = ("按批次号撤销一次“计算四至”的写入：该批次修改的每个四至恢复为原值（撤销前自动备份，撤销本身也记入"
+            " qq_audit）。写入后又被修改过的值视为冲突，默认不撤销；勾选“强制”则全部恢复。批次号留空时列出最近的批次。")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile(
+            "DATABASE", self.tr("乡镇数据库（GeoPackage）"), extension="gpkg"))
+        self.addParameter(QgsProcessingParameterString("BATCH", self.tr("批次号"), optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            "FORCE", self.tr("强制（覆盖写入后又修改的值）"), defaultValue=False))
+        self.addOutput(QgsProcessingOutputString("BATCH", self.tr("撤销记录的批次号")))
+        self.addOutput(QgsProcessingOutputNumber("RESTORED", self.tr("恢复的值")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ..core.areas.adjust import AdjustmentError
+        from ..core.boundary.sizhi import sizhi_batches, undo_sizhi
+        path = _database(self, parameters, context)
+        batch = (self.parameterAsString(parameters, "BATCH", context) or "").strip()
+        if not batch:
+            db = _open(path)
+            try:
+                items = sizhi_batches(db)[:20]
+            finally:
+                db.close()
+            for b in items:
+                feedback.pushInfo("%s  %s  %s  %d 个值%s" % (
+                    b["batch"], b["at"], b["who"], b["count"], "（已撤销）" if b["undone"] else ""))
+            fail("请填写要撤销的批次号（最近的批次已列在日志中）" if items else "数据库中没有四至写入记录")
+        try:
+            result = undo_sizhi(path, batch, force=self.parameterAsBoolean(parameters, "FORCE", context))
+        except AdjustmentError as exc:
+            fail(str(exc))
+        feedback.pushInfo("已撤销批次 %s：恢复 %d 个值；撤销前备份 %s" % (batch, result.changed, result.backup))
+        return {"BATCH": result.batch, "RESTORED": result.changed}
+
+
+ALGORITHMS = [ComputeSizhiAlgorithm, SizhiUndoAlgorithm]
