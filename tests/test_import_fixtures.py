@@ -1,16 +1,12 @@
 """Hand-made townships for the import tests (small, every layer and table filled).
 
-Loaded by the other test_import_* modules through load_fixtures(); the tests
-here check that the builder itself makes what they rely on.
+Loaded by the other test_import_* modules from this file's path (tests/ is not a
+package under --import-mode=importlib); the tests here check the builder itself.
 """
-import datetime as _dt
 import hashlib
-import importlib.util
-import json
-import os
 
 import shapely
-from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point
 
 COUNTY, COUNTY_NAME, TOWNSHIP = "430424", "衡东县", "430424101"
 PLOT_W, PLOT_H = 50.0, 40.0
@@ -22,14 +18,6 @@ SURNAMES = "王李张刘陈杨赵黄周吴"
 def id_number(region: str, born: str, seq: int) -> str:
     body = region + born + "%03d" % seq
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS)) % 11]
-
-
-def load_fixtures():
-    """This module, importable from sibling test modules under --import-mode=importlib."""
-    spec = importlib.util.spec_from_file_location("import_fixtures", __file__)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def village_box(index, plots, groups):

@@ -15,3 +15,8 @@ from .mapping import FieldMapping, load_mapping, save_mapping  # noqa: F401
 from .ownership import (MDB_NOT_SUPPORTED, OwnershipSource, PerTableFiles,  # noqa: F401
                         register_ownership_source)
 from .report import ImportReport  # noqa: F401
+
+__all__ = ["ExchangeError", "ImportCancelled", "ExportReport", "export_submission_layout", "import_layer",
+           "read_layer", "suggest_mapping", "import_submission", "FieldMapping", "load_mapping",
+           "save_mapping", "MDB_NOT_SUPPORTED", "OwnershipSource", "PerTableFiles",
+           "register_ownership_source", "ImportReport"]

@@ -10,6 +10,7 @@ an error; a value that converts but breaks a width is kept and reported
 import datetime as _dt
 import re
 from decimal import Decimal, InvalidOperation, ROUND_HALF_UP
+from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .. import schema
@@ -27,13 +28,27 @@ _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－，", "0123456789.-,")
 
 
-def _fixed_code_length(fld: schema.Field) -> Optional[int]:
-    """Length shared by every code of the field's list (for restoring leading zeros)."""
-    codes = CODE_LISTS.get(fld.domain or "")
+@lru_cache(maxsize=None)
+def _fixed_length_of(domain: Optional[str]) -> Optional[int]:
+    codes = CODE_LISTS.get(domain or "")
     if not codes:
         return None
     lengths = {len(c) for c in codes}
     return lengths.pop() if len(lengths) == 1 and all(c.isdigit() for c in codes) else None
+
+
+@lru_cache(maxsize=None)
+def _names_of(domain: Optional[str]) -> Dict[str, str]:
+    """Code-list name -> code, for names that belong to exactly one code."""
+    out: Dict[str, Optional[str]] = {}
+    for code, name in CODE_LISTS.get(domain or "", {}).items():
+        out[name] = None if name in out else code
+    return {n: c for n, c in out.items() if c is not None}
+
+
+def _fixed_code_length(fld: schema.Field) -> Optional[int]:
+    """Length shared by every code of the field's list (for restoring leading zeros)."""
+    return _fixed_length_of(fld.domain)
 
 
 def _code_of_name(fld: schema.Field, text: str) -> Optional[str]:
@@ -41,8 +56,7 @@ def _code_of_name(fld: schema.Field, text: str) -> Optional[str]:
     codes = CODE_LISTS.get(fld.domain or "")
     if not codes or text in codes:
         return None
-    hits = [c for c, name in codes.items() if name == text.strip()]
-    return hits[0] if len(hits) == 1 else None
+    return _names_of(fld.domain).get(text.strip())
 
 
 def _number_text(value) -> Optional[str]:
@@ -104,6 +118,10 @@ def coerce_value(fld: schema.Field, value, coordinate: bool = False):
 
 
 def _char(fld: schema.Field, value):
+    if isinstance(value, str) and len(value) <= fld.length:
+        codes = CODE_LISTS.get(fld.domain or "")
+        if not codes or value in codes:
+            return value, None       # the usual case, decided without further work
     problem = None
     if isinstance(value, bool):
         text = "1" if value else "2"
@@ -188,13 +206,13 @@ def coerce_rows(table_code: str, src: SourceTable, mapping: Dict[str, str],
     # a ledger of 5000 rows would otherwise bury the errors.
     notes: Dict[Tuple[str, str, str], list] = {}
     out = []
+    plan = [(name, code, table.field(code), code in coords) for name, code in mapping.items()]
     for raw, rowno in zip(src.rows, src.row_numbers):
         row = dict.fromkeys(codes)
-        for name, code in mapping.items():
+        for name, code, fld, coord in plan:
             if name not in raw:
                 continue
-            fld = table.field(code)
-            value, problem = coerce_value(fld, raw[name], coordinate=code in coords)
+            value, problem = coerce_value(fld, raw[name], coordinate=coord)
             row[code] = value
             if problem is None:
                 continue

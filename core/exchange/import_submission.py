@@ -11,7 +11,7 @@ from .layout import LAYER_CODES, OWNERSHIP_DIR, VECTOR_DIR, find_files, locate_r
 from .merge import Merger, Prepared, backup_database
 from .ownership import open_ownership_source
 from .prepare import prepare
-from .report import ERROR, INFO, WARNING, ImportReport
+from .report import INFO, WARNING, ImportReport
 from .seam import edge_check
 from .shapefile import read_shapefile
 from .source import SourceTable

@@ -1,6 +1,7 @@
 """A source table -> rows and geometries of one standard layer/table (Prepared)."""
 from typing import Dict, Optional
 
+import numpy as np
 import shapely
 
 from .. import schema
@@ -13,8 +14,6 @@ from .source import SourceTable
 
 _EXPECTED = {"POINT": "POINT", "MULTILINESTRING": "LINE", "MULTIPOLYGON": "POLYGON"}
 _KIND_TEXT = {"POINT": "点", "LINE": "线", "POLYGON": "面"}
-_TYPE_KIND = {"Point": "POINT", "MultiPoint": "POINT", "LineString": "LINE",
-              "MultiLineString": "LINE", "Polygon": "POLYGON", "MultiPolygon": "POLYGON"}
 
 
 def prepare(code: str, src: SourceTable, mapping: Dict[str, str], report: ImportReport,
@@ -53,30 +52,36 @@ def _geometries(code, table, src, report, township_epsg, allow_datum_change):
     for note in decision.notes:
         report.messages.append(note)
     wkbs = [decision.apply(w) for w in src.wkbs]
-    geoms = list(shapely.from_wkb(wkbs, on_invalid="ignore")) if wkbs else []
-    out = []
-    for g, rowno in zip(geoms, src.row_numbers):
-        if g is None or g.is_empty:
-            out.append(None)
-            continue
-        kind = _TYPE_KIND.get(g.geom_type)
-        if kind != want:
-            raise ExchangeError("%s 第 %d 条记录的图形是 %s，%s 应为%s" % (
-                src.label, rowno, g.geom_type, code, _KIND_TEXT[want]))
-        out.append(_promote(g, table.geometry, code, rowno, report, src.label))
-    return out
+    geoms = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="ignore") if wkbs \
+        else np.array([], dtype=object)
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    geoms[empty] = None
+    types = shapely.get_type_id(geoms)
+    for i in np.flatnonzero(~empty & ~np.isin(types, _TYPE_IDS[want])):
+        raise ExchangeError("%s 第 %d 条记录的图形是 %s，%s 应为%s" % (
+            src.label, src.row_numbers[i], geoms[i].geom_type, code, _KIND_TEXT[want]))
+    return list(_promote(geoms, types, table.geometry, code, src, report))
 
 
-def _promote(g, declared, code, rowno, report, label):
-    """Single -> multi for multi-typed layers; a one-point multipoint -> point."""
-    if declared == "MULTIPOLYGON" and g.geom_type == "Polygon":
-        return shapely.MultiPolygon([g])
-    if declared == "MULTILINESTRING" and g.geom_type == "LineString":
-        return shapely.MultiLineString([g])
-    if declared == "POINT" and g.geom_type == "MultiPoint":
-        parts = shapely.get_parts(g)
+# shapely type ids: 0 point, 1 line, 3 polygon, 4 multipoint, 5 multiline, 6 multipolygon
+_TYPE_IDS = {"POINT": (0, 4), "LINE": (1, 5), "POLYGON": (3, 6)}
+
+
+def _promote(geoms, types, declared, code, src, report):
+    """Single -> multi for multi-typed layers (in one vectorised step); a one-point
+    multipoint -> point; larger multipoints are kept and reported."""
+    single = {"MULTIPOLYGON": (3, shapely.multipolygons),
+              "MULTILINESTRING": (1, shapely.multilinestrings)}.get(declared)
+    if single is not None:
+        idx = np.flatnonzero(types == single[0])
+        if len(idx):
+            geoms[idx] = single[1](geoms[idx], indices=np.arange(len(idx)))
+        return geoms
+    for i in np.flatnonzero(types == 4):
+        parts = shapely.get_parts(geoms[i])
         if len(parts) == 1:
-            return parts[0]
-        report.add(WARNING, code, rowno, "geom", "", "多点图形（%d 个点），按原样导入" % len(parts),
-                   "原样导入", label)
-    return g
+            geoms[i] = parts[0]
+        else:
+            report.add(WARNING, code, src.row_numbers[i], "geom", "",
+                       "多点图形（%d 个点），按原样导入" % len(parts), "原样导入", src.label)
+    return geoms
