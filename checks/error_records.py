@@ -157,8 +157,8 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def record_from_row(row: dict, names: Dict[str, str]) -> ErrorRecord:
-    """One qq_error row (keys as stored, lower case) -> ErrorRecord."""
+def record_from_row(row: dict, names: Dict[str, str], bbox: bool = True) -> ErrorRecord:
+    """One qq_error row (keys as stored, any case) -> ErrorRecord (bbox: compute its extent)."""
     r = {str(k).lower(): v for k, v in row.items()}
     unit = _text(r.get("unit_code")).strip()
     rec = ErrorRecord(
@@ -172,7 +172,8 @@ def record_from_row(row: dict, names: Dict[str, str]) -> ErrorRecord:
         state_at=_text(r.get("state_at")), first_seen=_text(r.get("first_seen")),
         last_seen=_text(r.get("last_seen")), first_run=_text(r.get("first_run")),
         last_run=_text(r.get("last_run")), geom_wkt=_text(r.get("geom_wkt")))
-    rec.bbox = _bbox(rec.geom_wkt)
+    if bbox:
+        rec.bbox = _bbox(rec.geom_wkt)
     rec.village_name = names.get(rec.village, "") if rec.village else ""
     group_code = rec.group
     if group_code and not group_code.endswith("00"):
@@ -181,6 +182,21 @@ def record_from_row(row: dict, names: Dict[str, str]) -> ErrorRecord:
                                 rec.reason, rec.village_name, rec.group_name, rec.unit_code,
                                 rec.layer)).lower()
     return rec
+
+
+def _set_bboxes(recs: Sequence[ErrorRecord]):
+    """Extents of all records in one vectorised pass (20,000 WKT parsed one by one took 0.6 s)."""
+    import numpy as np
+    import shapely
+    idx = [i for i, r in enumerate(recs) if r.geom_wkt]
+    if not idx:
+        return
+    geoms = shapely.from_wkt(np.array([recs[i].geom_wkt for i in idx], dtype=object),
+                             on_invalid="ignore")
+    bounds = shapely.bounds(geoms)
+    for i, b in zip(idx, bounds):
+        if not np.isnan(b[0]):
+            recs[i].bbox = (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
 
 
 def _rows_of_current(db, states) -> List[dict]:
@@ -209,10 +225,23 @@ def _as_dict(obj) -> dict:
 def load_records(db, states: Optional[Sequence[str]] = None) -> List[ErrorRecord]:
     """The error register, sorted by unit, rule and key (spec checks.md §1 reproducibility)."""
     names = unit_names(db)
-    recs = [record_from_row(r, names) for r in _rows_of_current(db, states)]
+    recs = [record_from_row(r, names, bbox=False) for r in _rows_of_current(db, states)]
+    _set_bboxes(recs)
     recs.sort(key=lambda e: (e.unit_code, catalogue.sort_key(e.rule) if e.rule in catalogue.RULES
                              else (9, e.rule), e.key, e.related_text, e.message))
     return recs
+
+
+def load_record(db, identity: str) -> Optional[ErrorRecord]:
+    """One record by fingerprint or error_id (after a state change), None when absent."""
+    if not db.has("qq_error"):
+        return None
+    cur = db.conn.execute("SELECT * FROM qq_error WHERE fingerprint=? OR error_id=?",
+                          (identity, identity))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return record_from_row({d[0]: v for d, v in zip(cur.description, row)}, unit_names(db))
 
 
 def latest_run(db) -> Optional[dict]:

@@ -28,6 +28,15 @@ class CheckResultsModel(QAbstractTableModel):
         self._row_of = {r.fingerprint or r.error_id: i for i, r in enumerate(self._records)}
         self.endResetModel()
 
+    def replace_record(self, record):
+        """Show a record's new state (same identity) without resetting the view."""
+        row = self.row_of(record.fingerprint or record.error_id)
+        if row < 0:
+            return False
+        self._records[row] = record
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+        return True
+
     def records(self):
         return list(self._records)
 

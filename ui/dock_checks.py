@@ -348,13 +348,23 @@ class ChecksDock(QgsDockWidget):
         return self._change_state(error_records.withdraw_record, rec, who or default_reviewer())
 
     def _change_state(self, func, rec, *args):
+        row = self.table.currentIndex().row()
         try:
             with TownshipDB(self.db_path) as db:
                 func(db, rec, *args)
+                new = error_records.load_record(db, rec.fingerprint or rec.error_id)
         except (ValueError, DatabaseError) as exc:
             self._message(str(exc), Qgis.Warning)
             return False
-        self.reload()
+        if new is None or not self.model.replace_record(new):
+            self.reload()
+            return True
+        # only this row changed: the list keeps its place; the next error follows when the
+        # state filter now hides this one
+        self.proxy.invalidateFilter()
+        self._update_counts()
+        self._reselect(new, row)
+        self._update_buttons()
         return True
 
     def verify_current(self):
