@@ -12,6 +12,7 @@
     <message><source>Township GeoPackage (*.gpkg)</source><translation>乡镇数据库（*.gpkg）</translation></message>
     <message><source>Choose the township database…</source><translation>选择乡镇数据库…</translation></message>
     <message><source>Use the database of the loaded DK layer</source><translation>使用已加载地块图层（DK）所在的数据库</translation></message>
+    <message><source>Read the stored errors again</source><translation>重新读取已保存的检查结果</translation></message>
     <message><source>Previous</source><translation>上一条</translation></message>
     <message><source>Previous error</source><translation>上一条错误</translation></message>
     <message><source>Next</source><translation>下一条</translation></message>

@@ -29,12 +29,11 @@ class PlotEditWatcher(QObject):
 
     def unwatch(self):
         if self.layer is not None:
-            for signal, slot in ((self.layer.beforeCommitChanges, self._before_commit),
-                                 (self.layer.afterCommitChanges, self._after_commit)):
-                try:
-                    signal.disconnect(slot)
-                except (TypeError, RuntimeError):
-                    pass
+            try:
+                self.layer.beforeCommitChanges.disconnect(self._before_commit)
+                self.layer.afterCommitChanges.disconnect(self._after_commit)
+            except (TypeError, RuntimeError):   # already disconnected, or the layer is gone
+                pass
         self.layer = None
         self._pending = set()
 

@@ -33,7 +33,7 @@ class CheckErrorLayers:
         return QCoreApplication.translate("CheckErrorLayers", text)
 
     def is_shown(self) -> bool:
-        return self.group is not None and bool(self.layer_ids)
+        return bool(self.layers())
 
     def layers(self):
         return [self.project.mapLayer(i) for i in self.layer_ids if self.project.mapLayer(i)]
@@ -43,17 +43,19 @@ class CheckErrorLayers:
         self.remove()
         self.path = error_layer_path(db_path)
         write_error_layer(self.path, [r for r in records if r.state != "fixed"], epsg)
-        root = self.project.layerTreeRoot()
-        self.group = root.insertGroup(0, self.tr("Self-check results"))
+        layers = []
         for gtype, label in self.GEOMETRY_TYPES:
             uri = "%s|layername=%s|geometrytype=%s" % (self.path, ERROR_LAYER_NAME, gtype)
             layer = QgsVectorLayer(uri, self.tr(label), "ogr")
-            if not layer.isValid() or layer.featureCount() == 0:
-                continue
-            apply_rule_style(layer, catalogue.RULES)
-            self.project.addMapLayer(layer, False)
-            self.group.addLayer(layer)
-            self.layer_ids.append(layer.id())
+            if layer.isValid() and layer.featureCount() > 0:
+                apply_rule_style(layer, catalogue.RULES)
+                layers.append(layer)
+        if layers:
+            self.group = self.project.layerTreeRoot().insertGroup(0, self.tr("Self-check results"))
+            for layer in layers:
+                self.project.addMapLayer(layer, False)
+                self.group.addLayer(layer)
+                self.layer_ids.append(layer.id())
         return self.path
 
     def remove(self):
@@ -62,7 +64,10 @@ class CheckErrorLayers:
                 self.project.removeMapLayer(lid)
         self.layer_ids = []
         if self.group is not None:
-            parent = self.group.parent()
-            if parent is not None:
-                parent.removeChildNode(self.group)
+            try:
+                parent = self.group.parent()
+                if parent is not None:
+                    parent.removeChildNode(self.group)
+            except RuntimeError:   # the project was cleared and took the group with it
+                pass
             self.group = None

@@ -67,6 +67,8 @@ class ChecksDock(QgsDockWidget):
         row.addWidget(self.db_edit, 1)
         self.browse_btn = self._tool(row, "/mActionFileOpen.svg", self.tr("Choose the township database…"),
                                      self.browse_database)
+        self.refresh_btn = self._tool(row, "/mActionRefresh.svg",
+                                      self.tr("Read the stored errors again"), lambda: self.reload(layers=True))
         self.detect_btn = self._tool(row, "/mActionAddOgrLayer.svg",
                                      self.tr("Use the database of the loaded DK layer"), self.detect_database)
         lay.addLayout(row)
@@ -144,6 +146,7 @@ class ChecksDock(QgsDockWidget):
                                       self.tr("Show the errors as a styled layer group"),
                                       self.toggle_error_layer)
         self.layer_btn.setCheckable(True)
+        self.layer_btn.setChecked(True)
         self.export_btn = self._button(row, "/mActionSaveAsXLSX.svg" , self.tr("Export list…"),
                                        self.tr("Export the filtered list to Excel"), self.export_xlsx)
         row.addStretch(1)
