@@ -154,6 +154,35 @@ def test_keyboard_navigation(dock, qtbot, dk_layer):
     assert dock.current_record().key == first
 
 
+def test_f8_keys_walk_the_list(dock, qtbot):
+    from qgis.PyQt.QtCore import Qt
+    run_and_wait(dock, qtbot, rules=["M01", "A13"])
+    dock.select_row(0)
+    first = dock.current_record().key
+    dock.table.setFocus()
+    qtbot.keyClick(dock.table, Qt.Key_F8)
+    assert dock.current_record().key != first
+    qtbot.keyClick(dock.table, Qt.Key_F8, Qt.ShiftModifier)
+    assert dock.current_record().key == first
+
+
+def test_accept_dialog_requires_a_reason(dock, qtbot):
+    from qgis.PyQt.QtWidgets import QDialogButtonBox
+    from quequan.ui.check_accept_dialog import CheckAcceptDialog
+    run_and_wait(dock, qtbot, rules=["A13"])
+    dock.select_row(0)
+    dlg = CheckAcceptDialog(dock.current_record())
+    qtbot.addWidget(dlg)
+    ok = dlg.buttons.button(QDialogButtonBox.Ok)
+    dlg.who.setText("审核员甲")
+    assert not ok.isEnabled()
+    dlg.reason.setPlainText("   ")
+    assert not ok.isEnabled()
+    dlg.reason.setPlainText("村民小组会议确认")
+    assert ok.isEnabled()
+    assert dlg.values() == ("村民小组会议确认", "审核员甲")
+
+
 def test_accept_and_withdraw_are_stored(dock, qtbot, township):
     run_and_wait(dock, qtbot, rules=["M01", "A13"])
     dock.filters.set_value("state", "open+accepted")
