@@ -159,7 +159,8 @@ def pole_points(geoms: np.ndarray, grid: int = 7) -> Tuple[np.ndarray, np.ndarra
 
 
 def strip_angles(geoms: np.ndarray, min_elongation: float = 1.6) -> np.ndarray:
-    """Angle (deg, −90…90) of the long axis of elongated plots; NaN for compact ones."""
+    """Angle (deg, −90…90) of the long axis of elongated plots (0 when nearly level); NaN
+    for compact ones."""
     out = np.full(len(geoms), np.nan)
     if not len(geoms):
         return out
@@ -178,8 +179,7 @@ def strip_angles(geoms: np.ndarray, min_elongation: float = 1.6) -> np.ndarray:
             a -= 180
         while a <= -90:
             a += 180
-        if abs(a) > 3:
-            out[i] = a
+        out[i] = 0.0 if abs(a) <= 3 else a     # nearly level strips are written level
     return out
 
 
@@ -261,16 +261,17 @@ def _inside_pass(prep: Prepared, scale, base_mm, min_mm, metrics):
         for use_angle in (False, True):
             if not len(todo):
                 return result
-            # along a strip the label is written on one line
+            # along a strip (elongated plot) the label is written on one line, turned with it
+            strip = ~np.isnan(angles[todo])
+            if use_angle and not strip.any():
+                continue
             lines = [(" ".join(specs[i].lines),) if use_angle else specs[i].lines for i in todo]
             dims = np.array([metrics.box_mm(ls, size) for ls in lines]) * k
-            ang = np.where(np.isnan(angles[todo]) | (not use_angle), 0.0, angles[todo])
-            if use_angle and not np.any(ang != 0):
-                continue
+            ang = np.where(strip & use_angle, np.nan_to_num(angles[todo]), 0.0)
             boxes = rect(xy[todo, 0], xy[todo, 1], dims[:, 0], dims[:, 1], ang)
             ok = shapely.contains(geoms[todo], boxes)
             if use_angle:
-                ok &= ang != 0
+                ok &= strip
             for j in np.flatnonzero(ok):
                 result[todo[j]] = (size, float(ang[j]), boxes[j], tuple(lines[j]))
             todo = todo[~ok]
@@ -284,18 +285,25 @@ def _directions(n: int = 16) -> List[float]:
     return [math.radians(a) for a in first + rest]
 
 
-def _search_outside(ax, ay, reach, w, h, extent, placed: _Placed, rings: int = 6):
-    """A free spot for a w × h box near (ax, ay) with a leader; None when there is none."""
+def _search_outside(ax, ay, reach, w, h, extent, placed: _Placed, rings: int = 6,
+                    keep_free=None, directions: int = 16):
+    """A free spot for a w × h box near (ax, ay) with a leader; None when there is none.
+
+    keep_free: plots still waiting for a label; a box covering one would take the room
+    its own label needs (crowded clusters of tiny plots).
+    """
     half = 0.5 * math.hypot(w, h)
     step = max(w, h) * 0.7
     xmin, ymin, xmax, ymax = extent
     for ring in range(rings):
         r = reach + half + ring * step
-        for a in _directions():
+        for a in _directions(directions):
             cx, cy = ax + r * math.cos(a), ay + r * math.sin(a)
             if cx - w / 2 < xmin or cx + w / 2 > xmax or cy - h / 2 < ymin or cy + h / 2 > ymax:
                 continue
             box = rect(cx, cy, w, h)[0]
+            if keep_free is not None and len(keep_free) and shapely.intersects(box, keep_free).any():
+                continue
             end = _edge_point(box, ax, ay)
             leader = shapely.LineString([(ax, ay), end])
             if placed.free(box, leader):
@@ -343,16 +351,66 @@ def plan_labels(specs, scale: float, extent: Tuple[float, float, float, float],
         results[i] = PlacedLabel(specs[i].key, mode, lines, size, anchor[0], anchor[1],
                                  angle, anchor, box)
         placed.add(box)
-    # callouts: the full label outside with a leader
     pending = [i for i in range(len(specs)) if results[i] is None]
-    left = []
-    for i in pending:
+    if pending:
+        _place_outside(prep, pending, results, placed, frame, k, base_mm, min_mm, metrics)
+    plan.labels = [r for r in results if r is not None]
+    return plan
+
+
+CROWDED = 3     # other unlabelled plots near a plot: too many leaders would cross, number it
+
+
+def _crowding(xy, pending, radius):
+    pts = xy[pending]
+    d = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1])
+    return {i: int((row < radius).sum()) - 1 for i, row in zip(pending, d)}
+
+
+def _place_outside(prep, pending, results, placed, frame, k, base_mm, min_mm, metrics):
+    """Callouts where there is room; numbers (listed in the key table) for the rest.
+
+    Plots in a crowded cluster are numbered first, their numbers fanned out on a circle
+    around the cluster, before other labels close the way for their leaders.
+    """
+    specs, xy, radius = prep.specs, prep.xy, prep.radius
+    diag = max(math.hypot(*metrics.box_mm(specs[i].lines, base_mm)) for i in pending) * k
+    crowd = _crowding(xy, pending, diag)
+    crowded = sorted((i for i in pending if crowd[i] >= CROWDED), key=lambda i: (-crowd[i], specs[i].key))
+    waiting = set(pending)
+    numbered = []
+    digits = "8" * len(str(len(pending)))        # room for the widest number
+
+    def number(i):
+        waiting.discard(i)
+        results[i] = _number_label(prep, i, digits, placed, frame, k, base_mm, min_mm, metrics,
+                                   prep.geoms[sorted(waiting)] if waiting else None)
+        placed.add(results[i].box, shapely.LineString(results[i].leader) if results[i].leader else None)
+        numbered.append(i)
+
+    for cluster in _clusters(xy, crowded, diag):
+        fan = _fan(prep, cluster, digits, placed, frame, k, base_mm, metrics)
+        if fan is None:
+            continue
+        index = {specs[i].key: i for i in cluster}
+        for lab in fan:
+            i = index[lab.key]
+            waiting.discard(i)
+            results[i] = lab
+            placed.add(lab.box, shapely.LineString(lab.leader))
+            numbered.append(i)
+    for i in crowded:
+        if results[i] is None:
+            number(i)
+    for i in sorted((i for i in pending if crowd[i] < CROWDED), key=lambda i: specs[i].key):
+        waiting.discard(i)
         ax, ay = float(xy[i, 0]), float(xy[i, 1])
         reach = max(float(radius[i]), 0.0) + 1.0 * k
+        keep = prep.geoms[sorted(waiting)] if waiting else None
         found = None
         for size in (base_mm, min_mm):
             w, h = (d * k for d in metrics.box_mm(specs[i].lines, size))
-            found = _search_outside(ax, ay, reach, w, h, frame, placed, rings=3)
+            found = _search_outside(ax, ay, reach, w, h, frame, placed, rings=3, keep_free=keep)
             if found:
                 break
         if found:
@@ -361,32 +419,103 @@ def plan_labels(specs, scale: float, extent: Tuple[float, float, float, float],
                                      (ax, ay), box, leader=leader)
             placed.add(box, shapely.LineString(leader))
         else:
-            left.append(i)
-    # numbers and the key table
-    for n, i in enumerate(left, 1):
-        ax, ay = float(xy[i, 0]), float(xy[i, 1])
-        lines = (str(n),)
-        res = None
-        for size in size_steps(base_mm, min_mm):
-            w, h = (d * k for d in metrics.box_mm(lines, size))
-            box = rect(ax, ay, w, h)[0]
-            if shapely.contains(specs[i].geom, box) and placed.free(box):
-                res = PlacedLabel(specs[i].key, NUMBER, lines, size, ax, ay, 0.0, (ax, ay), box,
-                                  number=n)
+            number(i)
+    # numbers in the order they are read: each fan clockwise from the top, then the others
+    for n, i in enumerate(numbered, 1):
+        results[i].number = n
+        results[i].lines = (str(n),)
+
+
+def _clusters(xy, members, radius):
+    """Groups of plots whose anchors lie within radius of each other (single linkage)."""
+    parent = {i: i for i in members}
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+    for a in members:
+        for b in members:
+            if a < b and math.hypot(*(xy[a] - xy[b])) < radius:
+                parent[root(a)] = root(b)
+    groups = {}
+    for i in members:
+        groups.setdefault(root(i), []).append(i)
+    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+
+
+def _fan(prep, cluster, digits, placed, frame, k, size_mm, metrics):
+    """Numbers of a crowded cluster on a circle around it, in the angular order of the
+    plots, so that leaders run outwards side by side without crossing a number."""
+    xy = prep.xy
+    pts = xy[cluster]
+    c = pts.mean(axis=0)
+    w, h = (d * k for d in metrics.box_mm((digits,), size_mm))
+    spread = float(np.max(np.hypot(*(pts - c).T)))
+    ang = np.arctan2(pts[:, 1] - c[1], pts[:, 0] - c[0])
+    order = np.argsort(ang)
+    n = len(cluster)
+    gap = 0.5 * max(w, h)
+    r = max(spread + math.hypot(w, h), n * (math.hypot(w, h) + gap) / (2 * math.pi))
+    xmin, ymin, xmax, ymax = frame
+    for _ in range(12):
+        slots = ang[order[0]] + 2 * math.pi * np.arange(n) / n
+        labs = [None] * n
+        boxes = []
+        ok = True
+        for slot, j in zip(slots, order):
+            cx, cy = c[0] + r * math.cos(slot), c[1] + r * math.sin(slot)
+            if cx - w / 2 < xmin or cx + w / 2 > xmax or cy - h / 2 < ymin or cy + h / 2 > ymax:
+                ok = False
                 break
-        if res is None:
-            w, h = (d * k for d in metrics.box_mm(lines, base_mm))
-            found = _search_outside(ax, ay, max(float(radius[i]), 0.0) + 0.5 * k, w, h, frame,
-                                    placed, rings=8)
-            if found:
-                box, (cx, cy), leader = found
-                res = PlacedLabel(specs[i].key, NUMBER_CALLOUT, lines, base_mm, cx, cy, 0.0, (ax, ay),
-                                  box, number=n, leader=leader)
-            else:
-                box = rect(ax, ay, w, h)[0]
-                res = PlacedLabel(specs[i].key, NUMBER, lines, base_mm, ax, ay, 0.0, (ax, ay), box,
-                                  number=n, forced=True)
-        results[i] = res
-        placed.add(res.box, shapely.LineString(res.leader) if res.leader else None)
-    plan.labels = [r for r in results if r is not None]
-    return plan
+            box = rect(cx, cy, w, h)[0]
+            ax, ay = float(xy[cluster[j], 0]), float(xy[cluster[j], 1])
+            end = _edge_point(box, ax, ay)
+            leader = shapely.LineString([(ax, ay), end])
+            if not placed.free(box, leader) or any(shapely.intersects(box, b) for b in boxes):
+                ok = False
+                break
+            boxes.append(box)
+            labs[j] = PlacedLabel(prep.specs[cluster[j]].key, NUMBER_CALLOUT, (digits,), size_mm, cx, cy,
+                                  0.0, (ax, ay), box, leader=((ax, ay), end))
+        if ok:
+            # a leader must not cross another number of the same fan
+            arr = np.array(boxes, dtype=object)
+            for j, lab in enumerate(labs):
+                hit = shapely.intersects(shapely.LineString(lab.leader), arr)
+                hit[list(order).index(j)] = False
+                if hit.any():
+                    ok = False
+                    break
+        if ok:
+            clockwise = [(-math.degrees(math.atan2(lab.y - c[1], lab.x - c[0])) + 90.0) % 360.0
+                         for lab in labs]
+            return [labs[j] for j in np.argsort(clockwise, kind="stable")]
+        r *= 1.25
+    return None
+
+
+def _number_label(prep, i, digits, placed, frame, k, base_mm, min_mm, metrics, keep):
+    specs, xy, radius = prep.specs, prep.xy, prep.radius
+    ax, ay = float(xy[i, 0]), float(xy[i, 1])
+    lines = (digits,)
+    for size in size_steps(base_mm, min_mm):
+        w, h = (d * k for d in metrics.box_mm(lines, size))
+        box = rect(ax, ay, w, h)[0]
+        if shapely.contains(specs[i].geom, box) and placed.free(box):
+            return PlacedLabel(specs[i].key, NUMBER, lines, size, ax, ay, 0.0, (ax, ay), box)
+    w, h = (d * k for d in metrics.box_mm(lines, base_mm))
+    # a number is small: search far enough that one is always found on the sheet,
+    # first leaving the plots still to be numbered free
+    reach = max(float(radius[i]), 0.0) + 0.5 * k
+    found = _search_outside(ax, ay, reach, w, h, frame, placed, rings=40, keep_free=keep,
+                            directions=24)
+    if not found:
+        found = _search_outside(ax, ay, reach, w, h, frame, placed, rings=40, directions=24)
+    if found:
+        box, (cx, cy), leader = found
+        return PlacedLabel(specs[i].key, NUMBER_CALLOUT, lines, base_mm, cx, cy, 0.0, (ax, ay), box,
+                           leader=leader)
+    box = rect(ax, ay, w, h)[0]
+    return PlacedLabel(specs[i].key, NUMBER, lines, base_mm, ax, ay, 0.0, (ax, ay), box, forced=True)

@@ -8,7 +8,7 @@ from qgis.core import (QgsLayerTree, QgsLayoutItemLabel, QgsLayoutItemLegend, Qg
                        QgsLayoutItemMap, QgsLayoutItemPage, QgsLayoutItemPicture,
                        QgsLayoutItemPolygon, QgsLayoutItemScaleBar, QgsLayoutFrame, QgsLayoutMeasurement,
                        QgsLayoutMultiFrame,
-                       QgsLayoutPoint, QgsLayoutSize, QgsLayoutTableColumn, QgsLegendStyle,
+                       QgsLayoutPoint, QgsLayoutSize, QgsLayoutTableColumn, QgsLegendRenderer, QgsLegendStyle,
                        QgsPrintLayout, QgsRectangle, QgsTableCell, QgsUnitTypes)
 from qgis.PyQt.QtCore import QFile, QPointF, QRectF, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QPolygonF
@@ -128,9 +128,9 @@ def build_layout(project, unit_map, base, unit_layers, family: str, settings):
 
     px, py, pw, ph = fr.panel
     legend = _legend(layout, m, base, unit_layers, family, z)
-    legend.attemptMove(QgsLayoutPoint(px, py, QgsUnitTypes.LayoutMillimeters))
-    legend.adjustBoxSize()
-    legend_h = legend.sizeWithUnits().height()
+    # the legend item only learns its size when painted: measure it with its renderer
+    legend_h = QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize().height()
+    _place(legend, px, py, pw, legend_h)
     info_lines = unit_map.info
     info_h = len(info_lines) * 4.6 * z + 4 * z
     _label(layout, "\n".join(info_lines), (px, py + ph - info_h, pw, info_h), family, 2.8 * z)
@@ -202,7 +202,7 @@ def _key_table(layout, numbered, unit_map, rect, family, z):
         table.setContentTextFormat(text_format(family, 2.4 * z))
         table.setHeaderTextFormat(text_format(family, 2.4 * z, True))
     table.setCellMargin(0.6 * z)
-    table.setResizeMode(QgsLayoutMultiFrame.AddPagesToFit)
+    table.setResizeMode(QgsLayoutMultiFrame.ExtendToNextPage)
     layout.addMultiFrame(table)
     frame = QgsLayoutFrame(layout, table)
     _place(frame, *rect)
