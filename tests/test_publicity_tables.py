@@ -21,12 +21,20 @@ HEADERS_2 = [None, None, "合同面积", "实测面积", "地块名称", "地块
              "合同面积", "实测面积", None]
 
 
+_KEEP = []
+
+
 @pytest.fixture(scope="module")
 def provider(qgis_app, qgis_processing):
     from quequan.processing.provider import QueQuanProvider
     reg = QgsApplication.processingRegistry()
-    if reg.providerById("quequan") is None:
-        reg.addProvider(QueQuanProvider())
+    if reg.algorithmById("quequan:publicitymaps") is None:
+        # another module may have left a provider without these algorithms
+        old = reg.providerById("quequan")
+        if old is not None:
+            reg.removeProvider(old)
+        _KEEP.append(QueQuanProvider())
+        reg.addProvider(_KEEP[-1])
     yield reg.providerById("quequan")
 
 
