@@ -544,6 +544,10 @@
         <translation>地块代码</translation>
     </message>
     <message>
+        <source>Plot name</source>
+        <translation>地块名称</translation>
+    </message>
+    <message>
         <source>Category</source>
         <translation>地块类别</translation>
     </message>

@@ -255,6 +255,44 @@ def test_search_opens_household_and_plot(dock, township, qtbot):
     assert dock.canvas.extent().contains(layer.getFeature(fid_of(layer, dk(4))).geometry().boundingBox())
 
 
+def test_unassign_head_change_member_removal_and_redo(dock, township, qtbot, monkeypatch):
+    path, layer = township
+    layer.selectByIds([fid_of(layer, dk(5))])
+    monkeypatch.setattr(dock, "confirm", lambda text: True)
+    qtbot.mouseClick(dock.plot_panel.unassign, Qt.LeftButton)
+    wait(dock, qtbot)
+    assert read(path, "CBDKXX", "DKBM=?", (dk(5),)) == []
+    assert read(path, "CBHT", "CBHTBM=?", (H2 + "J",))[0]["CBDKZS"] == 2
+    assert "X02" in dock.status.text() and dock.plot_panel.right_box.labels["CBF"].text() == "(no contractor)"
+    # household 0002 is still shown: make 李小红 the head, 李四 becomes her father (51)
+    members = dock.household_panel.members.rows
+    dock.household_panel.member_view.selectRow([m["CYXM"] for m in members].index("李小红"))
+    monkeypatch.setattr(dock, "ask_item", lambda title, label, items: [i for i in items if i.startswith("51 ")][0])
+    qtbot.mouseClick(dock.household_panel.set_head, Qt.LeftButton)
+    wait(dock, qtbot)
+    cbf = read(path, "CBF", "CBFBM=?", (H2,))[0]
+    assert (cbf["CBFMC"], cbf["CBFZJHM"]) == ("李小红", make_id("19980808", "042"))
+    rows = dock.household_panel.members.rows
+    assert rows[0]["CYXM"] == "李小红" and rows[0]["IS_HEAD"] and rows[1]["YHZGX"] == "51"
+    dock.household_panel.member_view.selectRow(1)
+    qtbot.mouseClick(dock.household_panel.remove_member, Qt.LeftButton)
+    wait(dock, qtbot)
+    assert [m["CYXM"] for m in read(path, "CBF_JTCY", "CBFBM=?", (H2,))] == ["李小红"]
+    assert read(path, "CBF", "CBFBM=?", (H2,))[0]["CBFCYSL"] == 1
+    for _ in range(3):
+        qtbot.mouseClick(dock.undo_button, Qt.LeftButton)
+        wait(dock, qtbot)
+    assert read(path, "CBF", "CBFBM=?", (H2,))[0]["CBFMC"] == "李四"
+    assert read(path, "CBDKXX", "DKBM=?", (dk(5),))[0]["CBFBM"] == H2
+    qtbot.mouseClick(dock.redo_button, Qt.LeftButton)
+    wait(dock, qtbot)
+    assert read(path, "CBDKXX", "DKBM=?", (dk(5),)) == []
+    dock.log_panel.scope.setCurrentIndex(2)
+    steps = {(r["batch"], r["action"][:5]) for r in dock.log_panel.model.rows}
+    assert sorted(a for _, a in steps) == ["删除成员", "取消承包", "撤销批次 ", "撤销批次 ", "撤销批次 ",
+                                           "设为户主", "重做批次 "]
+
+
 def test_demo_township_reassign(qgis_app, qgis_iface, qtbot, tmp_path, monkeypatch, request):
     """On the generated demo township (when its generator is available): reassign and undo."""
     pytest.importorskip("quequan.core.demo.generate")
@@ -269,9 +307,12 @@ def test_demo_township_reassign(qgis_app, qgis_iface, qtbot, tmp_path, monkeypat
         with TownshipDB(path) as db:
             before = contents(db)
             links = db.read("CBDKXX", ("DKBM", "CBFBM"))
-            source = sorted(links, key=lambda r: r["DKBM"])[0]
-            others = sorted({r["CBFBM"] for r in links if r["CBFBM"][:14] == source["CBFBM"][:14]
-                             and r["CBFBM"] != source["CBFBM"]})
+            holders = {}
+            for r in links:
+                holders.setdefault(r["CBFBM"][:14], set()).add(r["CBFBM"])
+            source = sorted((r for r in links if len(holders[r["CBFBM"][:14]]) > 1),
+                            key=lambda r: r["DKBM"])[0]
+            others = sorted(holders[source["CBFBM"][:14]] - {source["CBFBM"]})
         layer.selectByIds([fid_of(layer, source["DKBM"])])
 
         def pick(dialog):

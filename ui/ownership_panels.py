@@ -130,7 +130,7 @@ class HouseholdPanel(QWidget):
             ("CYZJHM", self.tr("ID number")), ("YHZGX_NAME", self.tr("Relation")),
             ("SFGYR_NAME", self.tr("Co-holder")), ("CYBZ_NAME", self.tr("Remark"))], bold_key="IS_HEAD")
         self.plots = RecordTableModel([
-            ("DKBM", self.tr("Plot")), ("DKMC", self.tr("Name")), ("DKLB_NAME", self.tr("Category")),
+            ("DKBM", self.tr("Plot")), ("DKMC", self.tr("Plot name")), ("DKLB_NAME", self.tr("Category")),
             ("SCMJ", self.tr("Measured m²")), ("HTMJ", self.tr("Contract m²")),
             ("HTMJM", self.tr("Contract mu")), ("CBJYQQDFS_NAME", self.tr("Acquired by"))])
         self.member_view = table_view(self.members, "memberTable")

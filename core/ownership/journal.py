@@ -102,6 +102,7 @@ class Journal:
         self.ref_batch = ref_batch
         self.at = _dt.datetime.now().isoformat(timespec="seconds")
         self.count = 0
+        self.tables = set()          # UPPER names of the tables written (qq_audit excepted)
 
     # --- reading ------------------------------------------------------------------
     def _cols(self, table) -> Dict[str, tuple]:
@@ -132,6 +133,7 @@ class Journal:
 
     # --- audit ----------------------------------------------------------------------
     def _audit(self, table, key, field, old, new, fid):
+        self.tables.add(table.upper())
         self.db.conn.execute(
             "INSERT INTO qq_audit (at, who, action, table_name, key, field, old_value, new_value, "
             "batch, row_fid, ref_batch, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

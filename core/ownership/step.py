@@ -56,7 +56,8 @@ class EditStep:
         self.action = action
         self.validate = validate
         self.journal = Journal(db, action, who, note, ref_batch=ref_batch)
-        self.guard = Guard(db, use_engine=use_engine) if validate else None
+        self.guard = Guard(db, use_engine=use_engine, written=lambda: set(self.journal.tables)) \
+            if validate else None
         self.warnings: List[str] = []
         self.data: Dict = {}
         self.result: Optional[EditResult] = None

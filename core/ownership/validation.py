@@ -10,7 +10,7 @@ wrong ID number can still be corrected one value at a time):
   the touched 发包方 units, when they are implemented.
 """
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from .. import codelists, codes
 from .records import text, parse_date, rows_in, total_m2
@@ -230,25 +230,36 @@ def _about_register(f) -> bool:
     return f.rule == "X01" and ("CBJYQZBM" in blob or "登记簿" in blob)
 
 
-def engine_findings(db, units: Iterable[str], rules: List[str]) -> Dict[Tuple[str, str], object]:
+def engine_findings(db, units: Iterable[str], rules: List[str],
+                    tables: Optional[Dict[str, list]] = None) -> Dict[Tuple[str, str], object]:
+    """Findings of a scoped run. tables: rows of tables known unchanged ('table:NAME' cache
+    entries of an earlier run in the same transaction), reused instead of read again; the
+    entries this run reads are added to it."""
     from ...checks.context import CheckContext
     from ...checks.engine import run_checks
     units = sorted(set(units))
     if not rules or not units:
         return {}
-    result = run_checks(CheckContext(db, scope=units), rules)
+    ctx = CheckContext(db, scope=units)
+    ctx.cache.update(tables or {})
+    result = run_checks(ctx, rules)
+    if tables is not None:
+        tables.update({k: v for k, v in ctx.cache.items() if k.startswith("table:")})
     return {(f.fingerprint, f.message): f for f in result.findings}
 
 
 class Guard:
     """Before/after comparison of the touched objects within one transaction."""
 
-    def __init__(self, db, use_engine: bool = True):
+    def __init__(self, db, use_engine: bool = True, written: Optional[Callable[[], Set[str]]] = None):
         self.db = db
         self.touched = Touched()
         self.rules = engine_rules() if use_engine else []
         self._before_own: Set[tuple] = set()
         self._before_engine: Dict = {}
+        # tables written so far by the step: the after-run reads those again, reuses the rest
+        self._written = written or (lambda: None)
+        self._tables: Dict[str, list] = {}
 
     def touch(self, dkbm: Iterable = (), cbfbm: Iterable = (), cbhtbm: Iterable = ()):
         """Declare objects the step will write; call before writing them."""
@@ -263,14 +274,19 @@ class Guard:
         self.touched.cbfbm |= new.cbfbm
         self.touched.cbhtbm |= new.cbhtbm
         if self.rules and new_units:
-            self._before_engine.update(engine_findings(self.db, new_units, self.rules))
+            clean = not self._written()
+            tables = self._tables if clean else None
+            self._before_engine.update(engine_findings(self.db, new_units, self.rules, tables))
 
     def new_problems(self) -> List[Problem]:
         out = [p for p in own_problems(self.db, self.touched)
                if (p.rule, p.key, p.message) not in self._before_own]
         seen = {(p.rule, p.key) for p in out}
         if self.rules:
-            after = engine_findings(self.db, self.touched.units, self.rules)
+            written = self._written()
+            keep = None if written is None else {
+                k: v for k, v in self._tables.items() if k[len("table:"):] not in written}
+            after = engine_findings(self.db, self.touched.units, self.rules, keep)
             for ident, f in sorted(after.items(), key=lambda kv: kv[1].sort_key()):
                 if ident in self._before_engine or (f.rule, str(f.key)) in seen:
                     continue
