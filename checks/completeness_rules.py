@@ -4,10 +4,12 @@ The list is ctx.admin_units when the run was given one, else qq_admin_unit.
 Without any list C01 and C02 are skipped with a reason; C03 needs no list.
 A village-level 发包方 (CJQYDM + "00") is on the list when its village is.
 """
+from collections import Counter
 from typing import Dict, List
 
 from ..core.admin_list import fbf_code, load_admin_units
-from .attribute_rules.tables import STAGES, Emitter, OwnershipData, code_well_formed, text
+from .attribute_rules.tables import (STAGES, Emitter, OwnershipData, code_well_formed,
+                                     malformed_indices, text)
 from .registry import register
 
 _LEVEL_NOUN = {"village": "村", "group": "组"}
@@ -63,12 +65,12 @@ def _names(data, units) -> Dict[str, str]:
 
 
 def _counts_by_unit(data, table, fld):
-    counts: Dict[str, int] = {}
-    for r in data.rows(table):
-        v = text(r.get(fld))
-        if code_well_formed(fld, v):
-            counts[v[:14]] = counts.get(v[:14], 0) + 1
-    return counts
+    """Well-formed codes of a table counted per 14-digit unit (malformed ones are A04's)."""
+    def build():
+        col = [text(r.get(fld)) for r in data.rows(table)]
+        bad = set(malformed_indices(fld, col))
+        return Counter(v[:14] for i, v in enumerate(col) if i not in bad)
+    return data.ctx.cached("unit_counts:%s.%s" % (table, fld), build)
 
 
 def c01(data, em, units, names):
@@ -135,12 +137,10 @@ def c02(data, em, units, names):
 
 
 def c03(data, em, names):
-    contracted: Dict[str, int] = {}
-    for row, unit in zip(data.rows("DK"), data.units("DK")):
-        if text(row.get("DKLB")) == "10" and code_well_formed("FBFBM", unit):
-            contracted[unit] = contracted.get(unit, 0) + 1
+    contracted = Counter(unit for row, unit in zip(data.rows("DK"), data.units("DK"))
+                         if text(row.get("DKLB")) == "10")
     for unit, n in sorted(contracted.items()):
-        if not data.in_scope(unit):
+        if not code_well_formed("FBFBM", unit) or not data.in_scope(unit):
             continue
         for table, noun in STAGES:
             if not data.reached(table, unit):

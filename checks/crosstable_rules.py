@@ -5,6 +5,7 @@ referenced 发包方 unit stays silent (the register of a group not built yet is
 not "missing"); C03 reports the stage. Codes failing A04 are skipped (§6).
 A certificate without register is X05, not X01.
 """
+import time
 from decimal import Decimal
 
 from ..core.codes import to_decimal
@@ -50,10 +51,8 @@ def x01(data, em):
         members_by_code = {}
         for row, unit in data.scoped(src):
             v = text(row.get(fld))
-            if not code_well_formed(fld, v):
-                continue   # empty: A01; malformed: A04
-            if v in targets or v in reported_as_x05:
-                continue
+            if v in targets or v in reported_as_x05 or not code_well_formed(fld, v):
+                continue   # found; empty (A01); malformed (A04)
             if staged and not data.reached(dst, v[:14]):
                 continue   # the referenced table is not built yet for that unit
             if src == "CBF_JTCY":
@@ -180,8 +179,10 @@ class CrossTableRules:
         data = OwnershipData.of(ctx)
         em = Emitter(ctx)
         steps = [s for s in _STEPS if s[0] in wanted]
-        for i, (_rule, step) in enumerate(steps):
+        for i, (rule, step) in enumerate(steps):
             ctx.feedback.check()
+            t0 = time.perf_counter()
             step(data, em)
+            ctx.timings[rule] = time.perf_counter() - t0
             ctx.feedback.progress(100.0 * (i + 1) / max(1, len(steps)))
         return em.finish()

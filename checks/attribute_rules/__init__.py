@@ -4,6 +4,8 @@ One registered family runs the wanted rules in ID order over the shared
 OwnershipData of the run. Precedence (§6): empty ID numbers are A08 (A01 skips
 ID fields); 四至 is A13 (A01 never checks it); A05 skips codes failing A04.
 """
+import time
+
 from ..registry import register
 from . import codes, dates, identity, plots, values, whitespace
 from .tables import Emitter, OwnershipData
@@ -42,6 +44,8 @@ class AttributeRules:
         steps = [s for s in _STEPS if wanted & set(s[0])]
         for i, (rules, step) in enumerate(steps):
             ctx.feedback.check()
+            t0 = time.perf_counter()
             step(data, em, wanted)
+            ctx.timings["/".join(rules)] = time.perf_counter() - t0
             ctx.feedback.progress(100.0 * (i + 1) / max(1, len(steps)))
         return em.finish()

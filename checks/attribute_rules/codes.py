@@ -1,7 +1,10 @@
 """A04 code format, A05 code hierarchy, A06 duplicate keys (checks.md §7 A)."""
-from ...core import codes, schema
+from collections import Counter
+
+from ...core import schema
 from ...core.codelists import CBFLX_NAMES, CBFLX_RANGES
-from .tables import code_well_formed, text
+from .columns import column, profile
+from .tables import code_well_formed, malformed_indices, text
 
 _FORMAT_TEXT = {
     "DKBM": "19 位数字", "CBFBM": "18 位数字", "SRFBM": "18 位数字", "FBFBM": "14 位数字",
@@ -16,6 +19,11 @@ def _plot_of(table, row):
     return text(row.get("DKBM")) if table in ("DK", "CBDKXX") else ""
 
 
+def _suspects(fld, col):
+    """Indices of non-empty values that are not already well-formed codes."""
+    return [i for i in malformed_indices(fld, col) if col[i] is not None]
+
+
 def a04(data, em):
     for t in schema.ALL:
         if not data.has(t.code):
@@ -24,31 +32,53 @@ def a04(data, em):
         fields = [f for f in _FORMAT_TEXT if t.has_field(f) and f in cols]
         if not fields:
             continue
-        has_cbf = "CBFBM" in cols
-        has_cbfs = "CBFS" in cols
-        for row, unit in data.scoped(t.code):
-            for fld in fields:
-                v = text(row.get(fld))
+        pairs = data.scoped(t.code)
+        malformed = set()
+        for fld in fields:
+            col = column(data, t.code, fld)
+            listed = (t.code, fld) in _LIST_FIELDS
+            if not listed and profile(data, t.code, fld).codes_ok:
+                candidates = []
+            else:
+                candidates = range(len(col)) if listed else _suspects(fld, col)
+            for i in candidates:
+                v = text(col[i])
                 if not v:
                     continue
-                parts = [p.strip() for p in v.split("/")] if (t.code, fld) in _LIST_FIELDS else [v]
-                bad = [p for p in parts if not codes.code_ok(fld, p)]
+                parts = [p.strip() for p in v.split("/")] if listed else [v]
+                bad = [p for p in parts if not code_well_formed(fld, p)]
                 if bad:
+                    row, unit = pairs[i]
+                    malformed.add((i, fld))
                     _emit(data, em, t.code, row, unit, fld, v,
                           "值 %s 格式错误，应为 %s" % ("、".join(bad), _FORMAT_TEXT[fld]))
-                    continue
-                if fld not in ("CBHTBM", "CBJYQZBM"):
-                    continue
-                cbfbm = text(row.get("CBFBM")) if has_cbf else ""
-                if code_well_formed("CBFBM", cbfbm) and v[:18] != cbfbm:
-                    _emit(data, em, t.code, row, unit, fld, v,
-                          "值 %s 的前 18 位与本行承包方代码 %s 不一致" % (v, cbfbm))
-                cbfs = text(row.get("CBFS")) if has_cbfs else ""
-                if cbfs and (v[-1] == "J") != (cbfs == "110"):
-                    want = "J" if cbfs == "110" else "Q"
-                    _emit(data, em, t.code, row, unit, fld, v,
-                          "值 %s 以 %s 结尾，但承包方式 CBFS 为 %s，应以 %s 结尾（J 仅用于家庭承包 110）"
-                          % (v, v[-1], cbfs, want))
+            if fld in ("CBHTBM", "CBJYQZBM"):
+                _contract_letter(data, em, t.code, pairs, fld, col, cols, malformed)
+
+
+def _contract_letter(data, em, table, pairs, fld, col, cols, malformed):
+    """CBHTBM / CBJYQZBM: first 18 = the row's CBFBM; J exactly for CBFS 110."""
+    cbf = [row.get("CBFBM") for row, _u in pairs] if "CBFBM" in cols else [None] * len(col)
+    cbfs = [row.get("CBFS") for row, _u in pairs] if "CBFS" in cols else [None] * len(col)
+    suspects = [i for i, (v, c, fs) in enumerate(zip(col, cbf, cbfs)) if v.__class__ is str and (
+        (c is not None and v[:18] != c) or (fs is not None and (v[-1:] == "J") != (fs == "110")))]
+    for i in suspects:
+        if (i, fld) in malformed:
+            continue
+        v = text(col[i])
+        row, unit = pairs[i]
+        if not code_well_formed(fld, v):
+            continue
+        cbfbm = text(cbf[i])
+        if code_well_formed("CBFBM", cbfbm) and v[:18] != cbfbm:
+            _emit(data, em, table, row, unit, fld, v,
+                  "值 %s 的前 18 位与本行承包方代码 %s 不一致" % (v, cbfbm))
+        fs = text(cbfs[i])
+        if fs and (v[-1] == "J") != (fs == "110"):
+            want = "J" if fs == "110" else "Q"
+            _emit(data, em, table, row, unit, fld, v,
+                  "值 %s 以 %s 结尾，但承包方式 CBFS 为 %s，应以 %s 结尾（J 仅用于家庭承包 110）"
+                  % (v, v[-1], fs, want))
 
 
 def _emit(data, em, table, row, unit, fld, value, why):
@@ -101,15 +131,21 @@ def a06(data, em):
     for table, fld in checks:
         if not data.has(table) or fld not in data.columns(table):
             continue
+        rows, units = data.rows(table), data.units(table)
+        share = table == "CBDKXX"
+        # share-based plots (确权确股, SFQQQG 1) may have several CBDKXX rows
+        col = [None if share and r.get("SFQQQG") in ("1", 1) else
+               (v.strip() if (v := r.get(fld)).__class__ is str else text(v)) for r in rows]
+        counts = Counter(col)
+        dups = {v for v, c in counts.items() if c > 1 and v}
+        if not dups:
+            continue
         groups = {}
-        for row, unit in zip(data.rows(table), data.units(table)):
-            if table == "CBDKXX" and text(row.get("SFQQQG")) == "1":
-                continue   # share-based plots (确权确股) may have several rows
-            v = text(row.get(fld))
-            if v:
-                groups.setdefault(v, []).append((row, unit))
+        for i, v in enumerate(col):
+            if v in dups:
+                groups.setdefault(v, []).append((rows[i], units[i]))
         for v, occ in sorted(groups.items()):
-            if len(occ) < 2 or not any(data.in_scope(u) for _, u in occ):
+            if not any(data.in_scope(u) for _, u in occ):
                 continue
             fids = sorted(int(r["FID"]) for r, _ in occ)
             msg = "%s（%s）中 %s %s 重复 %d 次（fid %s）" % (

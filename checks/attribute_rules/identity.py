@@ -1,7 +1,7 @@
 """ID numbers and households: A07, A08, A09, A10, A11, A12, A16 (checks.md §7 A, codes.md §6)."""
 from ...core import codes
 from ...core.codelists import CODE_LISTS, HEAD_RELATIONS
-from .tables import NOUN, text
+from .tables import NOUN, empty_id, text
 
 # (table, number field, 证件类型 field, person-name field, role shown in messages)
 ID_SOURCES = (
@@ -40,13 +40,14 @@ def a07_a16(data, em, wanted):
         if not data.has(table) or num_f not in data.columns(table):
             continue
         for row, unit in data.scoped(table):
-            if text(row.get(type_f)) != _ID_CARD:
+            kind = row.get(type_f)
+            if kind != _ID_CARD and text(kind) != _ID_CARD:
                 continue
             raw = row.get(num_f)
-            if codes.is_empty_id(raw):
+            if empty_id(raw):
                 continue   # A08
             number = text(raw).upper()
-            problem = codes.id_problem(number, data.survey_date(table, row))
+            problem = data.id_problem(number, data.survey_date(table, row))
             if problem is None:
                 continue
             subject = _subject(data, table, row, name_f, role)
@@ -73,7 +74,7 @@ def a08(data, em):
             if table == "CBJYQZ" and text(row.get("QZSFLQ")) != "1":
                 continue   # the receiver's number is required only once the certificate is taken
             raw = row.get(num_f)
-            if not codes.is_empty_id(raw):
+            if not empty_id(raw):
                 continue
             kind = text(row.get(type_f))
             shown = "为空" if codes.is_empty(raw) else "为 %s（视为空）" % text(raw)
@@ -98,7 +99,7 @@ def a09(data, em):
     occurrences = {}   # number -> list of (cbfbm, name, unit, table)
     member_keys = set()
     for row, unit in zip(data.rows("CBF_JTCY"), data.units("CBF_JTCY")):
-        if text(row.get("CYZJLX")) != _ID_CARD or codes.is_empty_id(row.get("CYZJHM")):
+        if text(row.get("CYZJLX")) != _ID_CARD or empty_id(row.get("CYZJHM")):
             continue
         number = normalised_id(row.get("CYZJHM"))
         cbfbm = text(row.get("CBFBM"))
@@ -107,7 +108,7 @@ def a09(data, em):
     for row, unit in zip(data.rows("CBF"), data.units("CBF")):
         if text(row.get("CBFLX")) != "2" or text(row.get("CBFZJLX")) != _ID_CARD:
             continue
-        if codes.is_empty_id(row.get("CBFZJHM")):
+        if empty_id(row.get("CBFZJHM")):
             continue
         number = normalised_id(row.get("CBFZJHM"))
         cbfbm = text(row.get("CBFBM"))
@@ -148,7 +149,7 @@ def a10(data, em):
         if sex not in _GENDER:
             continue
         number = text(row.get("CYZJHM")).upper()
-        problem = codes.id_problem(number, data.survey_date("CBF_JTCY", row))
+        problem = data.id_problem(number, data.survey_date("CBF_JTCY", row))
         if problem not in (None, "LEGACY15") and not problem.startswith("校验位"):
             continue   # a malformed number (A07) says nothing reliable about the gender
         digit_sex = codes.id_gender(number)
@@ -182,8 +183,6 @@ def a11_a12(data, em, wanted):
 def _a11(data, em, row, unit, subject, mem):
     heads = [m for m in mem if text(m.get("YHZGX")) in HEAD_RELATIONS]
     names = tuple(text(m.get("CYXM")) for m in heads)
-    relevant = {"CBFMC": row.get("CBFMC"), "CBFZJHM": row.get("CBFZJHM"),
-                "heads": sorted((text(m.get("CYXM")), text(m.get("CYZJHM")).upper()) for m in heads)}
     if len(heads) != 1:
         msg = "%s 户主（与户主关系 01 本人或 02 户主）有 %d 人%s，应恰好 1 人" % (
             subject, len(heads), "（%s）" % "、".join(names) if names else "")
@@ -199,6 +198,8 @@ def _a11(data, em, row, unit, subject, mem):
         if not problems:
             return
         msg = "%s %s" % (subject, "；".join(problems))
+    relevant = {"CBFMC": row.get("CBFMC"), "CBFZJHM": row.get("CBFZJHM"),
+                "heads": sorted((text(m.get("CYXM")), text(m.get("CYZJHM")).upper()) for m in heads)}
     em.add(data.finding("A11", "CBF", row, msg, unit, related=names, related_field="CYXM",
                         values={"heads": len(heads)}, relevant=relevant))
 

@@ -6,8 +6,11 @@ awareness, checks.md §1), scope, object labels and the Finding factory.
 Rows are read whole (not scoped): cross-household rules (A09, X01) must see
 the entire township; only the reporting is limited to the scope.
 """
+import datetime as _dt
+import functools
 import hashlib
 import json
+from operator import itemgetter
 from typing import Dict, Iterable, List, Optional, Sequence, Set
 
 from ...core import codes, schema
@@ -43,11 +46,21 @@ STAGES = (("CBF", "承包方"), ("CBDKXX", "承包地块信息"), ("CBHT", "承�
 
 def text(value) -> str:
     """A code or name as trimmed text ('' for NULL); integers without '.0'."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def empty_id(value) -> bool:
+    """codes.is_empty_id with a fast answer for the usual number (its first character
+    is a digit, so not every character is one of 0 - / 无 or a space)."""
+    if value.__class__ is str and value and value[0] not in codes.EMPTY_ID_CHARS:
+        return False
+    return codes.is_empty_id(value)
 
 
 def obj_hash(*parts) -> str:
@@ -121,11 +134,24 @@ class OwnershipData:
         return self.ctx.in_scope(unit)
 
     def scoped(self, table: str):
-        """(row, unit) pairs inside the run's scope."""
-        rows, units = self.rows(table), self.units(table)
-        if self.ctx.scope is None:
-            return list(zip(rows, units))
-        return [(r, u) for r, u in zip(rows, units) if self.ctx.in_scope(u)]
+        """(row, unit) pairs inside the run's scope (cached per run)."""
+        def build():
+            rows, units = self.rows(table), self.units(table)
+            if self.ctx.scope is None:
+                return list(zip(rows, units))
+            return [(r, u) for r, u in zip(rows, units) if self.ctx.in_scope(u)]
+        return self.ctx.cached("scoped:" + table, build)
+
+    def scoped_rows(self, table: str) -> List[dict]:
+        return self.ctx.cached("scoped_rows:" + table, lambda: [r for r, _u in self.scoped(table)])
+
+    def column(self, table: str, fld: str) -> list:
+        """The values of a field over the scoped rows, aligned with scoped(table)."""
+        rows = self.scoped_rows(table)
+        try:
+            return list(map(itemgetter(fld), rows))     # C speed: every row has every column
+        except KeyError:
+            return [r.get(fld) for r in rows]
 
     # --- keys and labels ------------------------------------------------
     @staticmethod
@@ -169,11 +195,22 @@ class OwnershipData:
     def survey_date(self, row_table: str, row: dict):
         """Latest admissible birth date for ID numbers: the survey date, else the run's."""
         if row_table == "FBF":
-            d = parse_date(row.get("FBFDCRQ"))
-        else:
-            cbf = self.index("CBF", "CBFBM").get(text(row.get("CBFBM")))
-            d = parse_date(cbf[0].get("CBFDCRQ")) if cbf else None
-        return d or self.ctx.survey_date
+            return parse_date(row.get("FBFDCRQ")) or self.ctx.survey_date
+        cbfbm = text(row.get("CBFBM"))
+        cache = self.ctx.cached("survey_dates", dict)
+        if cbfbm not in cache:
+            cbf = self.index("CBF", "CBFBM").get(cbfbm)
+            cache[cbfbm] = (parse_date(cbf[0].get("CBFDCRQ")) if cbf else None) \
+                or self.ctx.survey_date
+        return cache[cbfbm]
+
+    def id_problem(self, number: str, survey_date):
+        """codes.id_problem, computed once per number and date in a run (A07, A10, A16)."""
+        cache = self.ctx.cached("id_problems", dict)
+        key = (number, survey_date)
+        if key not in cache:
+            cache[key] = codes.id_problem(number, survey_date)
+        return cache[key]
 
     # --- findings ---------------------------------------------------------
     def finding(self, rule: str, table: str, row: dict, message: str, unit: str,
@@ -208,14 +245,20 @@ def object_name(table: str, row: dict) -> str:
 
 def parse_date(value):
     """A date from GeoPackage DATE text, 'YYYYMMDD', a datetime text or a date object."""
-    import datetime as _dt
     if value is None:
         return None
+    if value.__class__ is str:
+        return _parse_date_text(value)
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
         return value
-    s = str(value).strip()
+    return _parse_date_text(str(value))
+
+
+@functools.lru_cache(maxsize=4096)   # a township uses a few hundred distinct dates
+def _parse_date_text(text_value: str):
+    s = text_value.strip()
     try:
         if len(s) >= 10 and s[4] in "-/." and s[7] in "-/.":
             return _dt.date(int(s[:4]), int(s[5:7]), int(s[8:10]))
@@ -226,9 +269,35 @@ def parse_date(value):
     return None
 
 
+# Code formats (checks.md A04) as (length, allowed last letters): ASCII digits only, so a
+# full-width digit or a trailing newline, which a str regex \d…$ would let pass, fails.
+CODE_FORMATS = {"DKBM": (19, ""), "CBFBM": (18, ""), "SRFBM": (18, ""), "FBFBM": (14, ""),
+                "CBHTBM": (19, "JQ"), "CBJYQZBM": (19, "JQ"), "LZHTBM": (18, ""),
+                "XZQDM": (6, ""), "XJQYDM": (9, ""), "CJQYDM": (12, ""), "ZJQYDM": (14, "")}
+
+
+def malformed_indices(fld: str, values) -> List[int]:
+    """Indices of values that are not, as they are, well-formed codes (fast pass, no trim)."""
+    n, letters = CODE_FORMATS[fld]
+    if letters:
+        return [i for i, v in enumerate(values) if not (
+            v.__class__ is str and len(v) == n and v[-1] in letters and v[:-1].isdigit()
+            and v.isascii())]
+    return [i for i, v in enumerate(values) if not (
+        v.__class__ is str and len(v) == n and v.isdigit() and v.isascii())]
+
+
 def code_well_formed(fld: str, value: str) -> bool:
     """The A04 test on a trimmed value: A05 and X01 skip values that fail it (§6)."""
-    return bool(value) and codes.code_ok(fld, value)
+    spec = CODE_FORMATS.get(fld)
+    if spec is None:
+        return bool(value) and codes.code_ok(fld, value)
+    n, letters = spec
+    if len(value) != n or not value.isascii():
+        return False
+    if letters:
+        return value[-1] in letters and value[:-1].isdigit()
+    return value.isdigit()
 
 
 class Emitter:
@@ -246,8 +315,47 @@ class Emitter:
 
     def finish(self) -> List[Finding]:
         if self._plots and self.ctx.db is not None and self.ctx.db.has("DK"):
-            from ..plots import plot_points
-            points = plot_points(self.ctx)
+            points = plot_points_for(self.ctx, set(self._plots.values()))
             for i, dkbm in self._plots.items():
                 self.items[i].geom = points.get(dkbm)
         return self.items
+
+
+def plot_points_for(ctx, dkbms) -> Dict[str, object]:
+    """Point on surface of the named plots: from the run's plot cache when a geometry
+    family loaded it, else read for just these plots (an A/X-only run of a clean
+    township then never parses 100,000 geometries)."""
+    import shapely
+    from ..plots import repair_polygon
+    cached = ctx.cache.get("plot_points")
+    if cached is not None:
+        return cached
+    ps = ctx.cache.get("plots")
+    if ps is not None:
+        index = ps.index_by_key()
+        idx = [index[k] for k in sorted(dkbms) if k in index and ps.repaired[index[k]] is not None]
+        pts = shapely.point_on_surface(ps.repaired[idx]) if idx else []
+        return {ps.keys[i]: p for i, p in zip(idx, pts)}
+    from ...core.gpkg_blob import wkb_of
+    db = ctx.db
+    gcol, key = db.geometry_column("DK"), db.columns("DK").get("DKBM", ("DKBM",))[0]
+    out: Dict[str, object] = {}
+    wanted = sorted(dkbms)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        sql = 'SELECT "%s", "%s" FROM "%s" WHERE "%s" IN (%s) ORDER BY fid' % (
+            key, gcol, db.name("DK"), key, ",".join("?" * len(chunk)))
+        for code, blob in db.conn.execute(sql, chunk):
+            code = text(code)
+            if code in out:
+                continue
+            try:
+                g = shapely.from_wkb(wkb_of(blob)) if blob is not None else None
+                if g is None or g.is_empty:
+                    continue
+                if not g.is_valid:
+                    g = repair_polygon(g)
+                out[code] = None if g is None else shapely.point_on_surface(g)
+            except Exception:  # noqa: BLE001 (a broken geometry is T01's matter)
+                continue
+    return out

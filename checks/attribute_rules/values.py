@@ -3,6 +3,7 @@ import math
 
 from ...core import codelists, schema
 from ...core.codes import is_empty
+from .columns import column, profile
 from .tables import text
 
 # A01: conditional (C) fields whose condition can be decided from the data.
@@ -35,39 +36,44 @@ def _empty(v) -> bool:
 
 
 def a01(data, em):
-    contracts = data.index("CBHT", "CBHTBM")
     for t in _tables(data):
         cols = data.columns(t.code)
         mandatory = [f.code for f in t.fields
                      if f.con == "M" and f.code in cols and (t.code, f.code) not in _ID_FIELDS]
         pairs = data.scoped(t.code)
         for fld in mandatory:
-            for row, unit in pairs:
-                if _empty(row.get(fld)):
-                    _a01(data, em, t.code, row, unit, fld, "")
-        for row, unit in pairs:
-            for fld, why in _conditional(t.code, row, cols, contracts):
-                if _empty(row.get(fld)):
-                    _a01(data, em, t.code, row, unit, fld, why)
+            if not profile(data, t.code, fld).may_be_empty:
+                continue
+            col = column(data, t.code, fld)
+            for i in [i for i, v in enumerate(col) if _empty(v)]:
+                row, unit = pairs[i]
+                _a01(data, em, t.code, row, unit, fld, "")
+        for fields, why, rows in _conditional(data, t.code, pairs, cols):
+            for i in rows:
+                row, unit = pairs[i]
+                for fld in fields:
+                    if _empty(row.get(fld)):
+                        _a01(data, em, t.code, row, unit, fld, why)
 
 
-def _conditional(table, row, cols, contracts):
-    if table == "DK" and text(row.get("DKLB")) == "10" and "ZJRXM" in cols:
-        yield "ZJRXM", _COND_DK["ZJRXM"]
+def _conditional(data, table, pairs, cols):
+    """(fields, reason, row indices) of the C fields whose condition holds (decidable ones)."""
+    if table == "DK" and "ZJRXM" in cols:
+        yield ("ZJRXM",), _COND_DK["ZJRXM"], [
+            i for i, (r, _u) in enumerate(pairs) if text(r.get("DKLB")) == "10"]
     elif table == "CBDKXX":
-        ht = contracts.get(text(row.get("CBHTBM")))
-        if ht and not is_empty(ht[0].get("YCBHTBM")):
-            for f in _COND_CBDKXX:
-                if f in cols:
-                    yield f, "所属合同有原承包合同代码（YCBHTBM），原合同面积必填"
-    elif table == "CBHT" and not is_empty(row.get("YCBHTBM")):
-        for f in _COND_CBHT:
-            if f in cols:
-                yield f, "有原承包合同代码（YCBHTBM），原合同总面积必填"
-    elif table == "CBJYQZ" and text(row.get("QZSFLQ")) == "1":
-        for f in _COND_CBJYQZ:
-            if f in cols:
-                yield f, "权证已领取（QZSFLQ 1）必填"
+        with_original = {code for code, rows in data.index("CBHT", "CBHTBM").items()
+                         if not is_empty(rows[0].get("YCBHTBM"))}
+        if with_original:
+            yield [f for f in _COND_CBDKXX if f in cols], \
+                "所属合同有原承包合同代码（YCBHTBM），原合同面积必填", [
+                    i for i, (r, _u) in enumerate(pairs) if text(r.get("CBHTBM")) in with_original]
+    elif table == "CBHT":
+        yield [f for f in _COND_CBHT if f in cols], "有原承包合同代码（YCBHTBM），原合同总面积必填", [
+            i for i, (r, _u) in enumerate(pairs) if not is_empty(r.get("YCBHTBM"))]
+    elif table == "CBJYQZ":
+        yield [f for f in _COND_CBJYQZ if f in cols], "权证已领取（QZSFLQ 1）必填", [
+            i for i, (r, _u) in enumerate(pairs) if text(r.get("QZSFLQ")) == "1"]
 
 
 def _a01(data, em, table, row, unit, fld, why):
@@ -96,12 +102,26 @@ def a02(data, em):
         coded = [f for f in t.fields if f.domain and f.code in cols]
         pairs = data.scoped(t.code)
         for f in coded:
-            for row, unit in pairs:
-                v = text(row.get(f.code))
+            fixed = None if f.domain == "C.1G" else codelists.CODE_LISTS.get(f.domain)
+            if f.domain != "C.1G" and fixed is None:
+                continue
+            # a value found as is in its list (nearly all) needs no further look
+            if fixed is not None:
+                outside = profile(data, t.code, f.code, coded=True).distinct - set(fixed) - {None}
+                if not outside:
+                    continue
+                col = column(data, t.code, f.code)
+                suspects = [i for i, v in enumerate(col) if v in outside]
+            else:
+                col = column(data, t.code, f.code)
+                suspects = [i for i, v in enumerate(col) if v is not None]
+            for i in suspects:
+                row, unit = pairs[i]
+                v = text(col[i])
                 if not v:
                     continue
-                allowed = _allowed(f.domain, f.code, row)
-                if allowed is None or v in allowed:
+                allowed = fixed if fixed is not None else _allowed(f.domain, f.code, row)
+                if v in allowed:
                     continue
                 hint = ""
                 if len(allowed) <= 12:
@@ -140,10 +160,14 @@ def a03(data, em):
                 continue
             if f.kind == schema.CHAR:
                 limit = f.length
-                for row, unit in pairs:
-                    v = row.get(f.code)
-                    if v is None:
-                        continue
+                prof = profile(data, t.code, f.code)
+                if prof.max_length <= limit and not prof.other:
+                    continue
+                col = column(data, t.code, f.code)
+                for i in [i for i, v in enumerate(col) if v is not None and (
+                        len(v) > limit if v.__class__ is str else len(text(v)) > limit)]:
+                    row, unit = pairs[i]
+                    v = col[i]
                     n = len(v) if isinstance(v, str) else len(text(v))
                     if n > limit:
                         msg = "%s 的字段 %s长度 %d 个字符，超过标准长度 %d" % (
@@ -156,10 +180,17 @@ def a03(data, em):
             if f.code in schema.COORDINATE_FIELDS:
                 width, dec = 12, 3   # a zone-prefixed easting has 8 integer digits
             limit = width if f.kind == schema.INT else width - dec
-            for row, unit in pairs:
-                v = row.get(f.code)
-                if not isinstance(v, (int, float)) or isinstance(v, bool):
-                    continue
+            bound = 10 ** limit
+            prof = profile(data, t.code, f.code)
+            if prof.numbers_ok and (not prof.other or -bound < prof.num_min and prof.num_max < bound):
+                continue
+            col = column(data, t.code, f.code)
+            numeric = (int, float)
+            # |v| < 10**limit has at most `limit` integer digits (NaN fails the test too)
+            for i in [i for i, v in enumerate(col)
+                      if v.__class__ in numeric and not -bound < v < bound]:
+                row, unit = pairs[i]
+                v = col[i]
                 n = _int_digits(v)
                 if n > limit:
                     typ = ("Int(%d)" % width if f.kind == schema.INT
@@ -200,8 +231,19 @@ def a17(data, em):
     for tbl, fld, rule in checks:
         if not data.has(tbl) or fld not in data.columns(tbl):
             continue
-        for row, unit in data.scoped(tbl):
-            raw = row.get(fld)
+        pairs = data.scoped(tbl)
+        prof = profile(data, tbl, fld)
+        if rule == "> 0" and prof.numbers_ok and not prof.texts and (
+                not prof.other or prof.num_min > 0):
+            continue
+        col = column(data, tbl, fld)
+        numeric = (int, float)
+        # fast pass for the common "> 0" fields: a positive number needs no further look
+        suspects = [i for i, v in enumerate(col) if v is not None and (
+            rule != "> 0" or v.__class__ not in numeric or not v > 0)]
+        for i in suspects:
+            row, unit = pairs[i]
+            raw = col[i]
             v = _number(raw)
             if v is None:
                 continue

@@ -6,6 +6,7 @@ Addresses and notes are not checked; a middle dot (阿卜杜·热合曼) is not 
 import re
 
 from ...core import codes, schema
+from .columns import column, profile
 from .tables import text
 
 NAME_FIELDS = {
@@ -63,11 +64,16 @@ def a15(data, em):
         if not fields:
             continue
         pairs = data.scoped(t.code)
+        search = _WS.search
         for fld in fields:
             multi = fld in _MULTI
-            for row, unit in pairs:
-                v = row.get(fld)
-                if not isinstance(v, str) or not v.strip():
+            if not profile(data, t.code, fld).whitespace:
+                continue
+            col = column(data, t.code, fld)
+            for i in [i for i, v in enumerate(col) if v.__class__ is str and search(v)]:
+                row, unit = pairs[i]
+                v = col[i]
+                if not v.strip():
                     continue   # whitespace only is empty: A01, A08, A13
                 found = where(v, multi)
                 if found is None:
