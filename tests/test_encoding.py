@@ -135,7 +135,7 @@ def F(table, code):
 
 
 @pytest.mark.parametrize("raw", ["20160401", "2016-04-01", "2016/4/1", "2016-04-01 08:30:00",
-                                 "2016-04-01T08:30:00", "2016年4月1日", dt.date(2016, 4, 1),
+                                 "2016-04-01T08:30:00", "2016/04/01 08:30:00+08", "2016年4月1日", dt.date(2016, 4, 1),
                                  dt.datetime(2016, 4, 1, 9, 0), 42461])
 def test_dates(raw):
     value, problem = coerce_value(F("CBF", "CBFDCRQ"), raw)

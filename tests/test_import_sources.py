@@ -72,6 +72,28 @@ def test_split_layer_parts_are_read_together(two_villages):
     assert_same_database(a, target, ["DK"])
 
 
+def test_split_parts_numbered_from_1_each_get_unique_bsm(two_villages):
+    from quequan.core.exchange.dbf import read_dbf
+    from quequan.core.exchange.shapefile import read_shapefile, write_shapefile
+    from quequan.core.township_db import TownshipDB
+    a, root, target = two_villages
+    shp = _vector(root, "DK")
+    whole = read_shapefile(shp)
+    fields = read_dbf(shp[:-4] + ".dbf").fields
+    for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+        os.remove(shp[:-4] + ext)
+    for part, (lo, hi) in enumerate(((0, 5), (5, 12)), 1):
+        cells = [[str(n + 1) if f.name == "BSM" else
+                  (None if r[f.name] is None else (r[f.name].encode("gbk") if f.type == "C" else r[f.name]))
+                  for f in fields] for n, r in enumerate(whole.rows[lo:hi])]
+        write_shapefile(shp[:-4] + "-%d.shp" % part, "MULTIPOLYGON", 4526, whole.wkbs[lo:hi], fields, cells)
+    report = import_submission(root, target)
+    assert [(r.old, r.new) for r in report.renumbered] == [(i, 7 + i) for i in range(1, 6)]
+    with TownshipDB(target, readonly=True) as db:
+        bsm = [r["BSM"] for r in db.read("DK", ["BSM"], where="1 ORDER BY fid")]
+    assert bsm == [1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 6, 7]
+
+
 # --- coordinate systems ---------------------------------------------------------------------
 
 def test_other_encoding_of_the_same_zone_is_reprojected_with_a_warning(two_villages, tmp_path):

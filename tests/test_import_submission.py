@@ -46,6 +46,12 @@ def two_villages(tmp_path):
     return a, root, target
 
 
+def F_tmp(root):
+    """The pytest tmp folder a package root was exported into."""
+    import pathlib
+    return pathlib.Path(root).parent.parent
+
+
 def assert_same_database(a, b, tables=None):
     for t in tables or schema.ALL:
         code = t if isinstance(t, str) else t.code
@@ -226,11 +232,23 @@ def test_importing_the_same_delivery_twice_skips_every_keyed_row(two_villages):
     assert report.count("CBF").skipped == 12 and report.count("CBF_JTCY").skipped == 24
     assert report.count("CBDKXX").skipped == 12 and report.count("FBF").skipped == 4
     assert len([c for c in report.collisions if c.table == "DK"]) == 12
-    # rows without a key of their own (e.g. DZDW, QYJX) are appended with new BSM
-    assert report.count("DZDW").imported == 2 and report.count("DZDW").renumbered == 2
-    with TownshipDB(target, readonly=True) as db:
-        assert db.count("DK") == 12 and db.count("CBF") == 12
-    assert before != F.content_checksum(target)
+    # features without a code of their own (DZDW, QYJX, ZJ …) are recognised by equal content
+    assert report.count("DZDW").skipped == 2 and report.count("QYJX").skipped == 2
+    dz = [c for c in report.collisions if c.table == "DZDW"]
+    assert dz[0].key_field == "全部字段+图形" and "机井" in dz[0].key
+    assert report.imported_total == 0
+    assert F.content_checksum(target) == before       # nothing new: nothing written
+
+
+def test_a_changed_unkeyed_feature_is_new(two_villages):
+    a, root, target = two_villages
+    import_submission(root, target)
+    with TownshipDB(a) as db:
+        db.update("DZDW", "BSM", 1, {"BZ": "已废弃"})
+    root2 = _export(a, F_tmp(root), "again")
+    report = import_submission(root2, target)
+    assert report.count("DZDW").imported == 1 and report.count("DZDW").skipped == 1
+    assert [(r.old, r.new) for r in report.renumbered if r.table == "DZDW"] == [(1, 3)]
 
 
 def test_abort_policy_changes_nothing(two_villages):

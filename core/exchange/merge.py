@@ -24,6 +24,8 @@ POLICIES = ("skip", "replace", "abort")
 # What identifies a row across deliveries. JZD: the point number is unique
 # only within one township's numbering, so a point is (JZDH, DKBM) (codes.md §4).
 # Child tables use their parent's code: a household already present keeps its members.
+# Rows without a key value (features without a code, a JZX without JZXH) are the
+# same row when every standard value but BSM and the geometry are equal.
 MERGE_KEYS: Dict[str, Tuple[str, ...]] = {
     "DK": ("DKBM",), "XJXZQ": ("XZQDM",), "XJQY": ("XJQYDM",), "CJQY": ("CJQYDM",),
     "ZJQY": ("ZJQYDM",), "JZD": ("JZDH", "DKBM"), "JZX": ("JZXH", "DKBM"), "KZD": ("KZDDH",),
@@ -53,7 +55,34 @@ def _key(row, fields) -> Optional[tuple]:
 
 
 def _key_text(key: tuple) -> str:
+    if key and key[0] == _CONTENT:
+        return "图形与属性完全相同（%s）" % key[2]
     return "/".join(key)
+
+
+_CONTENT = "#content"
+
+
+def _content_identity(table: schema.Table, row: dict, geom) -> tuple:
+    """For rows without a key of their own (DZDW, QYJX, a JZX without JZXH …): all standard
+    values but BSM, and the geometry at the 0.0001 m precision of the standard."""
+    import hashlib
+    import shapely
+    h = hashlib.sha1()
+    for f in table.fields:
+        if f.code == "BSM":
+            continue
+        v = row.get(f.code)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            v = None
+        elif f.kind in (schema.FLOAT, schema.INT):
+            v = round(float(v), 4)
+        h.update(("%s=%r;" % (f.code, v)).encode("utf-8"))
+    if geom is not None:
+        g = shapely.normalize(shapely.set_precision(geom, 0.0001))
+        h.update(shapely.to_wkb(g))
+    label = next((str(row[c]) for c in ("DWMC", "ZJNR", "JXLX", "YSDM") if row.get(c)), "")
+    return (_CONTENT, h.hexdigest(), label)
 
 
 def backup_database(path: str) -> str:
@@ -80,8 +109,9 @@ class Merger:
         if policy not in POLICIES:
             raise ExchangeError("未知的键冲突处理方式 %s（可用 skip、replace、abort）" % policy)
         self.db, self.report, self.policy = db, report, policy
-        self.deletes: Dict[str, Set[tuple]] = {}
+        self.deletes: Dict[str, Set[int]] = {}       # fids replaced (policy 'replace')
         self.max_fid_before: Dict[str, int] = {}
+        self.planned_bsm: Dict[str, Set[int]] = {}    # BSM given to earlier parts of a split layer
 
     # --- planning (no writes) ---------------------------------------------
     def check_structure(self, items: Sequence[Prepared]):
@@ -98,22 +128,28 @@ class Merger:
     def plan(self, item: Prepared, assign_missing_bsm: bool = False) -> Prepared:
         """Drop (skip) or mark (replace) colliding rows; renumber BSM. Returns the rows to insert."""
         code = item.code
+        table = schema.BY_CODE[code]
         count = self.report.count(code)
-        fields = MERGE_KEYS.get(code)
+        fields = MERGE_KEYS.get(code, ())
+        idents = [_key(r, fields) if fields else None for r in item.rows]
+        if any(k is None for k in idents):
+            geoms = item.geoms if item.geoms is not None else [None] * len(item.rows)
+            idents = [k if k is not None else _content_identity(table, r, g)
+                      for k, r, g in zip(idents, item.rows, geoms)]
         keep = list(range(len(item.rows)))
-        if fields and self.db.count(code):
-            existing = {k for k in (_key(r, fields) for r in self.db.read(code, list(fields))) if k}
+        if self.db.count(code):
+            existing = self._existing(code, fields, any(k[0] == _CONTENT for k in idents))
             keep = []
-            for i, row in enumerate(item.rows):
-                k = _key(row, fields)
-                if k is None or k not in existing:
+            for i, k in enumerate(idents):
+                if k not in existing:
                     keep.append(i)
                     continue
                 action = {"skip": "跳过", "replace": "替换", "abort": "中止"}[self.policy]
-                self.report.collisions.append(Collision(code, "+".join(fields), _key_text(k), action,
+                key_field = "+".join(fields) if k[0] != _CONTENT else "全部字段+图形"
+                self.report.collisions.append(Collision(code, key_field, _key_text(k), action,
                                                         item.row_numbers[i], item.source))
                 if self.policy == "replace":
-                    self.deletes.setdefault(code, set()).add(k)
+                    self.deletes.setdefault(code, set()).update(existing[k])
                     keep.append(i)
                 else:
                     count.skipped += 1
@@ -122,9 +158,30 @@ class Merger:
         geoms = [item.geoms[i] for i in keep] if item.geoms is not None else None
         if code == "JZD":
             self._warn_point_numbers(rows)
-        if schema.BY_CODE[code].is_layer:
+        if table.is_layer:
             self._renumber_bsm(code, rows, assign_missing_bsm)
         return Prepared(code, rows, nums, item.source, geoms)
+
+    def _existing(self, code: str, fields, content: bool) -> Dict[tuple, List[int]]:
+        """identity -> fids of the database rows (content identities only when needed)."""
+        import shapely
+        table = schema.BY_CODE[code]
+        wanted = table.field_codes if content else list(fields)
+        if table.is_layer and content:
+            rows, wkbs = self.db.read_geometries(code, wanted)
+            geoms = [shapely.from_wkb(w) if w else None for w in wkbs]
+        else:
+            rows = self.db.read(code, ["FID"] + wanted)
+            geoms = [None] * len(rows)
+        out: Dict[tuple, List[int]] = {}
+        for r, g in zip(rows, geoms):
+            k = _key(r, fields) if fields else None
+            if k is None:
+                if not content:
+                    continue
+                k = _content_identity(table, r, g)
+            out.setdefault(k, []).append(r["FID"])
+        return out
 
     def finish_plan(self):
         """Policy 'abort': refuse the whole import when any key collided."""
@@ -148,10 +205,11 @@ class Merger:
         existing = set()
         if self.db.count(code):
             gone = self.deletes.get(code, set())
-            fields = MERGE_KEYS.get(code, ())
-            for r in self.db.read(code, ["BSM"] + list(fields)):
-                if r["BSM"] is not None and (_key(r, fields) if fields else None) not in gone:
+            for r in self.db.read(code, ["FID", "BSM"]):
+                if r["BSM"] is not None and r["FID"] not in gone:
                     existing.add(int(r["BSM"]))
+        planned = self.planned_bsm.setdefault(code, set())
+        existing |= planned
         incoming = [int(r["BSM"]) for r in rows if isinstance(r.get("BSM"), int)]
         next_bsm = max(list(existing) + incoming + [0]) + 1
         count = self.report.count(code)
@@ -167,6 +225,7 @@ class Merger:
             self.report.renumbered.append(Renumbered(code, old, next_bsm, key))
             count.renumbered += 1
             next_bsm += 1
+        planned.update(r["BSM"] for r in rows if isinstance(r.get("BSM"), int))
 
     # --- writing (one transaction) -------------------------------------------
     def write(self, items: Sequence[Prepared], progress: Optional[Callable[[float], None]] = None):
@@ -176,8 +235,8 @@ class Merger:
             self.max_fid_before[item.code] = self._max_fid(item.code)
         try:
             with self.db.transaction():
-                for code, keys in sorted(self.deletes.items()):
-                    self._delete(code, keys)
+                for code, fids in sorted(self.deletes.items()):
+                    self._delete(code, fids)
                 for item in items:
                     if item.rows:
                         self.db.insert(item.code, item.rows, item.geoms)
@@ -196,19 +255,13 @@ class Merger:
         row = self.db.conn.execute('SELECT max("%s") FROM "%s"' % (pk, self.db.name(code))).fetchone()
         return int(row[0] or 0)
 
-    def _delete(self, code, keys):
-        fields = MERGE_KEYS[code]
-        cols = self.db.columns(code)
+    def _delete(self, code, fids):
         pk = self.db.primary_key(code)
-        sel = ", ".join('"%s"' % cols[f][0] for f in fields)
-        doomed = [fid for fid, *vals in self.db.conn.execute(
-            'SELECT "%s", %s FROM "%s"' % (pk, sel, self.db.name(code)))
-            if _key(dict(zip(fields, vals)), fields) in keys]
         self.db.conn.executemany('DELETE FROM "%s" WHERE "%s"=?' % (self.db.name(code), pk),
-                                 [(f,) for f in doomed])
-        self.report.count(code).replaced += len(doomed)
-        self.report.add(WARNING, code, None, "+".join(fields), "",
-                        "已按“替换”方式删除数据库中键冲突的 %d 条记录" % len(doomed), "替换")
+                                 [(f,) for f in sorted(fids)])
+        self.report.count(code).replaced += len(fids)
+        self.report.add(WARNING, code, None, "+".join(MERGE_KEYS.get(code, ())) or "全部字段+图形", "",
+                        "已按“替换”方式删除数据库中键冲突的 %d 条记录" % len(fids), "替换")
 
     def _touch_contents(self, codes):
         """Keep gpkg_contents extents and change time right, as GDAL would."""
