@@ -367,3 +367,39 @@ def test_locked_database_is_reported_not_corrupted(db, tmp_path):
         other.rollback()
         other.close()
     assert link(db, dk(2))[0]["CBFBM"] == H1
+
+
+def test_demo_township_edits_keep_tables_consistent(demo_db, tmp_path):
+    """On the generated demo township: clean for the validators; reassign and a new contractor
+    keep totals and ranges; undoing both restores every table."""
+    import shutil
+    from quequan.core.ownership.validation import Touched, own_problems
+    path = str(tmp_path / "demo.gpkg")
+    shutil.copy(demo_db, path)
+    with TownshipDB(path) as d:
+        everything = Touched({r["DKBM"] for r in d.read("DK", ("DKBM",))},
+                             {r["CBFBM"] for r in d.read("CBF", ("CBFBM",))},
+                             {r["CBHTBM"] for r in d.read("CBHT", ("CBHTBM",))})
+        assert own_problems(d, everything) == []
+        start = contents(d)
+        links = d.read("CBDKXX", ("DKBM", "CBFBM", "CBHTBM"))
+        holders = {}
+        for r in links:
+            holders.setdefault(r["CBFBM"][:14], set()).add(r["CBFBM"])
+        src = sorted((r for r in links if len(holders[r["CBFBM"][:14]]) > 1), key=lambda r: r["DKBM"])[0]
+        target = sorted(holders[src["CBFBM"][:14]] - {src["CBFBM"]})[0]
+        res = contracts.reassign(d, [src["DKBM"]], target)
+        for code in (src["CBHTBM"], res.data["contract"]):
+            rows = d.read("CBDKXX", ("HTMJ",), where="CBHTBM=?", params=(code,))
+            c = contract(d, code)
+            assert c["CBDKZS"] == len(rows)
+            assert codes.round2(c["HTZMJ"]) == sum(codes.round2(r["HTMJ"]) for r in rows)
+            assert codes.round2(c["HTZMJM"]) == codes.m2_to_mu(c["HTZMJ"])
+        fbf = src["CBFBM"][:14]
+        farmers = [int(r["CBFBM"][14:]) for r in d.read("CBF", ("CBFBM",)) if r["CBFBM"].startswith(fbf)
+                   and 1 <= int(r["CBFBM"][14:]) <= 8000]
+        new = households.create_contractor(d, fbf, "1", "新户", make_id("19900101", "111"))
+        assert new.data["cbfbm"] == fbf + "%04d" % (max(farmers) + 1)
+        history.undo(d)
+        history.undo(d)
+        assert contents(d) == start

@@ -8,6 +8,8 @@ Village 204 of township 370832110, groups 01 and 02 (group 发包方), EPSG:4526
   个人 8001 赵六 has no plots; 00006 is a 机动地 (DKLB 22) without contractor.
 - group 02: plot 00001 → 农户 0001 陈七.
 """
+import os
+
 import shapely
 
 from quequan.core import codes
@@ -51,7 +53,20 @@ HOLDINGS = {FBF1 + "0001": ["00001", "00002"], FBF1 + "0002": ["00003", "00004",
             FBF2 + "0001": ["00001"]}
 
 
+_TEMPLATE = {}
+
+
 def build_sample(path: str) -> str:
+    """Write the sample township to path (built once per session, then copied)."""
+    import shutil
+    import tempfile
+    if "path" not in _TEMPLATE:
+        _TEMPLATE["path"] = _build(os.path.join(tempfile.mkdtemp(prefix="qq_own_"), "sample.gpkg"))
+    shutil.copy(_TEMPLATE["path"], path)
+    return path
+
+
+def _build(path: str) -> str:
     create_database(path, 4526)
     with TownshipDB(path) as db, db.transaction():
         db.insert("FBF", [{"FBFBM": f, "FBFMC": "204村%s组" % f[-1], "FBFFZRXM": "负责人",
