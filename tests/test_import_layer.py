@@ -189,6 +189,19 @@ def test_codes_typed_as_numbers_in_excel_are_reported(tmp_path, target):
                     {"CBFBM": FBF + "0002", "CBFMC": "张某", "YZBM": "421400"}]
 
 
+def test_qgis_source_strings_are_understood(tmp_path):
+    from quequan.core.exchange import read_layer
+    shp = str(tmp_path / "p.shp")
+    write_shapefile(shp, "MULTIPOLYGON", 4526, [p.wkb for p in plot_polygons(2)],
+                    [DbfField("DKBM", "C", 19)], [[b"4304241012040100001"], [b"4304241012040100002"]])
+    src = read_layer(shp + "|layerid=0")
+    assert len(src) == 2 and src.geometry_type == "POLYGON" and src.prj
+    gpkg = make_gpkg(str(tmp_path / "p.gpkg"))
+    assert len(read_layer(gpkg + "|layername=地块|subset=\"地块名称\" <> '大丘2'")) == 2
+    with pytest.raises(ExchangeError):
+        read_layer(shp + "|subset=\"DKBM\" = '1'")
+
+
 def test_mapping_saved_in_the_database_is_reused_for_the_next_village(tmp_path, target):
     src = make_gpkg(str(tmp_path / "p1.gpkg"))
     mapping = {"layer": {"地块编码": "DKBM", "地块名称": "DKMC", "实测面积": "SCMJ"}}

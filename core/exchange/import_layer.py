@@ -21,13 +21,20 @@ _KINDS = {1: "POINT", 4: "POINT", 2: "LINE", 5: "LINE", 3: "POLYGON", 6: "POLYGO
 
 def read_layer(path: str, layer_name: Optional[str] = None, encoding: Optional[str] = None) -> SourceTable:
     """A vector layer: shapefiles through our DBF reader, anything else through OGR.
-    `path|layername=NAME` (as QGIS writes it) selects a layer of a GeoPackage."""
-    m = re.match(r"^(.*?)\|layername=([^|]+)", path)
+    `path|layername=NAME|subset=…` (as QGIS writes it) selects a layer of a GeoPackage and
+    applies its filter; a filtered shapefile is refused (its DBF is read directly)."""
+    path, _, options = path.partition("|")          # QGIS sources: path|layername=X|subset=…
+    m = re.search(r"(?:^|\|)layername=([^|]+)", options)
     if m:
-        path, layer_name = m.group(1), m.group(2)
+        layer_name = m.group(1)
+    m = re.search(r"(?:^|\|)subset=(.+)$", options)
+    subset = m.group(1) if m else None
     if not os.path.exists(path):
         raise ExchangeError("找不到文件 %s" % path)
     if path.lower().endswith(".shp"):
+        if subset:
+            raise ExchangeError("图层 %s 设置了筛选条件（%s）；请先把筛选结果导出为新文件再导入"
+                                % (os.path.basename(path), subset))
         return read_shapefile(path, encoding)
     from osgeo import ogr
     from .shapefile import _GdalErrors
@@ -44,12 +51,14 @@ def read_layer(path: str, layer_name: Optional[str] = None, encoding: Optional[s
             if len(polys) != 1:
                 raise ExchangeError("%s 含 %d 个面图层，请指定要导入的图层名" % (os.path.basename(path), len(polys)))
             layer = polys[0]
+        if subset and layer.SetAttributeFilter(subset) != 0:
+            raise ExchangeError("无法应用图层筛选条件 %s" % subset)
         defn = layer.GetLayerDefn()
         names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
         rows, nums, wkbs = [], [], []
-        for n, feat in enumerate(layer, 1):
+        for feat in layer:
             rows.append({name: feat.GetField(name) for name in names})
-            nums.append(n)
+            nums.append(feat.GetFID())      # "row" in the report = the feature's FID
             g = feat.GetGeometryRef()
             wkbs.append(bytes(g.ExportToIsoWkb()) if g is not None and not g.IsEmpty() else None)
         srs = layer.GetSpatialRef()
