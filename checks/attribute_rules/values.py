@@ -49,7 +49,10 @@ def a01(data, em):
                 row, unit = pairs[i]
                 _a01(data, em, t.code, row, unit, fld, "")
         for fields, why, rows in _conditional(data, t.code, pairs, cols):
-            for i in rows:
+            fields = [f for f in fields if profile(data, t.code, f).may_be_empty]
+            if not fields:
+                continue
+            for i in rows():
                 row, unit = pairs[i]
                 for fld in fields:
                     if _empty(row.get(fld)):
@@ -58,21 +61,22 @@ def a01(data, em):
 
 def _conditional(data, table, pairs, cols):
     """(fields, reason, row indices) of the C fields whose condition holds (decidable ones)."""
+    # row indices are produced only when a field of the condition has an empty value
     if table == "DK" and "ZJRXM" in cols:
-        yield ("ZJRXM",), _COND_DK["ZJRXM"], [
+        yield ("ZJRXM",), _COND_DK["ZJRXM"], lambda: [
             i for i, (r, _u) in enumerate(pairs) if text(r.get("DKLB")) == "10"]
     elif table == "CBDKXX":
         with_original = {code for code, rows in data.index("CBHT", "CBHTBM").items()
                          if not is_empty(rows[0].get("YCBHTBM"))}
         if with_original:
             yield [f for f in _COND_CBDKXX if f in cols], \
-                "所属合同有原承包合同代码（YCBHTBM），原合同面积必填", [
+                "所属合同有原承包合同代码（YCBHTBM），原合同面积必填", lambda: [
                     i for i, (r, _u) in enumerate(pairs) if text(r.get("CBHTBM")) in with_original]
     elif table == "CBHT":
-        yield [f for f in _COND_CBHT if f in cols], "有原承包合同代码（YCBHTBM），原合同总面积必填", [
-            i for i, (r, _u) in enumerate(pairs) if not is_empty(r.get("YCBHTBM"))]
+        yield [f for f in _COND_CBHT if f in cols], "有原承包合同代码（YCBHTBM），原合同总面积必填", \
+            lambda: [i for i, (r, _u) in enumerate(pairs) if not is_empty(r.get("YCBHTBM"))]
     elif table == "CBJYQZ":
-        yield [f for f in _COND_CBJYQZ if f in cols], "权证已领取（QZSFLQ 1）必填", [
+        yield [f for f in _COND_CBJYQZ if f in cols], "权证已领取（QZSFLQ 1）必填", lambda: [
             i for i, (r, _u) in enumerate(pairs) if text(r.get("QZSFLQ")) == "1"]
 
 
@@ -134,6 +138,9 @@ def a02(data, em):
                                     relevant={f.code: v, "KZDLX": row.get("KZDLX")}),
                        plot=_plot_of(t.code, row))
         if t.is_layer and "YSDM" in cols:
+            expected = ZJ_YSDM if t.code == "ZJ" else {t.ysdm}
+            if not profile(data, t.code, "YSDM", coded=True).distinct - expected - {None}:
+                continue
             for row, unit in pairs:
                 v = text(row.get("YSDM"))
                 ok = (v in ZJ_YSDM) if t.code == "ZJ" else v == t.ysdm
