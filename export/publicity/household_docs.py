@@ -3,12 +3,12 @@ import os
 from typing import List, Sequence
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ...core.publicity.forms import GRID, HEAD, LABEL, Declaration, Form, Notice
-from ..xlsx_style import BORDER, FONT, setup_print
+from ..xlsx_style import setup_print
 from .pdf_pages import esc, write_html_pdf
+from .xlsx_fast import merge, register_styles
 
 # --- 归户表 -------------------------------------------------------------------------
 
@@ -67,28 +67,22 @@ XLSX_WIDTHS = (14, 21, 20, 10, 10, 10, 10, 10, 14)
 
 
 def fill_form_sheet(ws, form: Form):
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=GRID)
-    cell = ws.cell(row=1, column=1, value=form.title)
-    cell.font = Font(name=FONT, size=16, bold=True)
-    cell.alignment = Alignment(horizontal="center", vertical="center")
+    merge(ws, 1, 1, 1, GRID)
+    ws.cell(row=1, column=1, value=form.title).style = "qq_title"
     ws.row_dimensions[1].height = 28
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=GRID)
-    cell = ws.cell(row=2, column=1, value=form.subtitle)
-    cell.font = Font(name=FONT, size=11)
-    cell.alignment = Alignment(horizontal="center")
+    merge(ws, 2, 1, 2, GRID)
+    ws.cell(row=2, column=1, value=form.subtitle).style = "qq_sub"
     r = 3
     for row in form.rows:
         c = 1
         lines = 1
         for fc in row.cells:
-            for k in range(c, c + fc.span):
-                ws.cell(row=r, column=k).border = BORDER
-            if fc.span > 1:
-                ws.merge_cells(start_row=r, start_column=c, end_row=r, end_column=c + fc.span - 1)
+            style = {LABEL: "qq_label", HEAD: "qq_head"}.get(fc.kind, "qq_value")
+            for k in range(c + 1, c + fc.span):
+                ws.cell(row=r, column=k).style = style
+            merge(ws, r, c, r, c + fc.span - 1)
             cell = ws.cell(row=r, column=c, value=fc.text or None)
-            cell.font = Font(name=FONT, size=10, bold=fc.kind in (LABEL, HEAD))
-            cell.alignment = Alignment(horizontal="center" if fc.kind == LABEL else "left",
-                                       vertical="center", wrap_text=True)
+            cell.style = style
             lines = max(lines, (fc.text or "").count("\n") + 1)
             c += fc.span
         ws.row_dimensions[r].height = 40 if row.tall else max(18, 14 * lines)
@@ -103,6 +97,7 @@ def write_household_xlsx(path: str, forms: Sequence[Form]) -> str:
     """One sheet per household, named by its 4-digit sequence and name."""
     wb = Workbook()
     wb.remove(wb.active)
+    register_styles(wb)
     for f in forms:
         name = ("%s%s" % (f.key[14:18], safe_name(f.name)))[:31]
         fill_form_sheet(wb.create_sheet(name), f)

@@ -2,12 +2,12 @@
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ...core.publicity.data import fmt_mu
 from ...core.publicity.table_rows import HOUSEHOLD_COLUMNS, PublicityTable, flat_rows, header_spans
-from ..xlsx_style import BORDER, FONT, setup_print
+from ..xlsx_style import setup_print
+from .xlsx_fast import merge, register_styles
 
 WIDTHS = {"A": 6, "B": 10, "C": 15, "D": 15, "E": 10, "F": 22, "G": 10, "H": 10, "I": 10, "J": 10,
           "K": 9, "L": 9, "M": 18, "N": 6, "O": 10, "P": 10, "Q": 21, "R": 12}
@@ -16,41 +16,34 @@ CENTERED = {0, 1, 2, 3, 5, 10, 11, 13}
 HEADER_ROW = 4              # first of the two header rows
 
 
-def _merge_text(ws, row, c1, c2, text, size=11, bold=False, align="left"):
-    ws.merge_cells(start_row=row, start_column=c1, end_row=row, end_column=c2)
+def _merge_text(ws, row, c1, c2, text, style="qq_line"):
+    merge(ws, row, c1, row, c2)
     cell = ws.cell(row=row, column=c1, value=text)
-    cell.font = Font(name=FONT, size=size, bold=bold)
-    cell.alignment = Alignment(horizontal=align, vertical="center")
+    cell.style = style
     return cell
-
-
-def _box(cell, bold=False, align="left", wrap=True):
-    cell.font = Font(name=FONT, size=10, bold=bold)
-    cell.border = BORDER
-    cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
 
 
 def fill_sheet(ws, table: PublicityTable, paper: str = "A3"):
     ncol = len(table.columns)
     last = get_column_letter(ncol)
-    _merge_text(ws, 1, 1, ncol, table.title, 18, True, "center")
+    _merge_text(ws, 1, 1, ncol, table.title, "qq_title18")
     ws.row_dimensions[1].height = 30
-    _merge_text(ws, 2, 1, ncol, table.subtitle, 12, False, "center")
+    _merge_text(ws, 2, 1, ncol, table.subtitle, "qq_sub12")
     # the three header lines of the form on one row: left, centre, right
     third = max(1, ncol // 3)
     _merge_text(ws, 3, 1, third, table.header_lines[0])
-    _merge_text(ws, 3, third + 1, ncol - third, table.header_lines[1], align="center")
-    _merge_text(ws, 3, ncol - third + 1, ncol, table.header_lines[2], align="right")
+    _merge_text(ws, 3, third + 1, ncol - third, table.header_lines[1], "qq_line_c")
+    _merge_text(ws, 3, ncol - third + 1, ncol, table.header_lines[2], "qq_line_r")
     h1, h2 = HEADER_ROW, HEADER_ROW + 1
     for text, first, span, both in header_spans(table.columns):
         c1, c2 = first + 1, first + span
         for r in (h1, h2):
             for c in range(c1, c2 + 1):
-                _box(ws.cell(row=r, column=c), True, "center")
+                ws.cell(row=r, column=c).style = "qq_label"
         if both:
-            ws.merge_cells(start_row=h1, start_column=c1, end_row=h2, end_column=c2)
+            merge(ws, h1, c1, h2, c2)
         elif span > 1:
-            ws.merge_cells(start_row=h1, start_column=c1, end_row=h1, end_column=c2)
+            merge(ws, h1, c1, h1, c2)
         ws.cell(row=h1, column=c1, value=text)
     for i, (_, _, sub) in enumerate(table.columns):
         if sub:
@@ -62,23 +55,25 @@ def fill_sheet(ws, table: PublicityTable, paper: str = "A3"):
             cell = ws.cell(row=row, column=c + 1)
             if isinstance(value, Decimal):
                 cell.value = float(value)
+                cell.style = "qq_value_r"
                 cell.number_format = "0.00"
-            elif i == 0 or c not in merged_cols:
+                continue
+            if i == 0 or c not in merged_cols:
                 cell.value = value if value != "" else None
-            _box(cell, align="center" if c in CENTERED else "left")
+            cell.style = "qq_value_c" if c in CENTERED else "qq_value"
         if i == len(block.rows) - 1 and len(block.rows) > 1:
             first = row - len(block.rows) + 1
             for c in merged_cols:
-                ws.merge_cells(start_row=first, start_column=c + 1, end_row=row, end_column=c + 1)
+                merge(ws, first, c + 1, row, c + 1)
         row += 1
     for c, value in enumerate(table.total_cells()):
         cell = ws.cell(row=row, column=c + 1)
+        cell.style = "qq_total"
         if isinstance(value, Decimal):
             cell.value = float(value)
             cell.number_format = "0.00"
         else:
             cell.value = value or None
-        _box(cell, bold=True, align="center")
     row += 2
     footer = table.footer
     quarter = max(1, ncol // 4)
@@ -103,6 +98,7 @@ def write_table_xlsx(path: str, tables, paper: str = "A3") -> str:
         tables = [tables]
     wb = Workbook()
     wb.remove(wb.active)
+    register_styles(wb)
     used = set()
     for t in tables:
         from ...core.publicity.table_rows import sheet_name
