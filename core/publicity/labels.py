@@ -286,29 +286,56 @@ def _directions(n: int = 16) -> List[float]:
 
 
 def _search_outside(ax, ay, reach, w, h, extent, placed: _Placed, rings: int = 6,
-                    keep_free=None, directions: int = 16):
-    """A free spot for a w × h box near (ax, ay) with a leader; None when there is none.
+                    keep_free=None, directions: int = 16, occupied=None):
+    """The best free spot for a w × h box near (ax, ay) with a leader; None when there is none.
 
     keep_free: plots still waiting for a label; a box covering one would take the room
     its own label needs (crowded clusters of tiny plots).
+    occupied: the unit's plots; a box over other plots is only taken when no spot over
+    free ground (roads, margins) is near, so a label is not read as another plot's.
     """
     half = 0.5 * math.hypot(w, h)
     step = max(w, h) * 0.7
     xmin, ymin, xmax, ymax = extent
-    for ring in range(rings):
-        r = reach + half + ring * step
-        for a in _directions(directions):
-            cx, cy = ax + r * math.cos(a), ay + r * math.sin(a)
-            if cx - w / 2 < xmin or cx + w / 2 > xmax or cy - h / 2 < ymin or cy + h / 2 > ymax:
-                continue
-            box = rect(cx, cy, w, h)[0]
-            if keep_free is not None and len(keep_free) and shapely.intersects(box, keep_free).any():
-                continue
-            end = _edge_point(box, ax, ay)
-            leader = shapely.LineString([(ax, ay), end])
-            if placed.free(box, leader):
-                return box, (cx, cy), ((ax, ay), end)
-    return None
+    dirs = np.array(_directions(directions))
+    ring = np.repeat(np.arange(rings), len(dirs))
+    ang = np.tile(dirs, rings)
+    r = reach + half + ring * step
+    cx, cy = ax + r * np.cos(ang), ay + r * np.sin(ang)
+    ok = (cx - w / 2 >= xmin) & (cx + w / 2 <= xmax) & (cy - h / 2 >= ymin) & (cy + h / 2 <= ymax)
+    if not ok.any():
+        return None
+    cx, cy, ring = cx[ok], cy[ok], ring[ok]
+    boxes = rect(cx, cy, np.full(len(cx), w), np.full(len(cx), h))
+    good = np.ones(len(boxes), dtype=bool)
+    if keep_free is not None and len(keep_free):
+        hit, _ = shapely.STRtree(keep_free).query(boxes, predicate="intersects")
+        good[hit] = False
+    obstacles = placed.boxes + placed.leaders
+    if obstacles:
+        hit, _ = shapely.STRtree(np.array(obstacles, dtype=object)).query(boxes, predicate="intersects")
+        good[hit] = False
+    if not good.any():
+        return None
+    idx = np.flatnonzero(good)
+    anchor = shapely.points(np.full(len(idx), ax), np.full(len(idx), ay))
+    # leader: from the anchor to the nearest point of the box outline
+    leaders = shapely.shortest_line(anchor, shapely.boundary(boxes[idx]))
+    if placed.boxes:
+        hit, _ = shapely.STRtree(np.array(placed.boxes, dtype=object)).query(leaders, predicate="intersects")
+        keep = np.ones(len(idx), dtype=bool)
+        keep[hit] = False
+        idx, leaders = idx[keep], leaders[keep]
+    if not len(idx):
+        return None
+    score = ring[idx] * 0.08
+    if occupied is not None:
+        with np.errstate(invalid="ignore"):     # GEOS NaN warnings on touching outlines
+            score = score + shapely.area(shapely.intersection(boxes[idx], occupied)) / (w * h)
+    j = int(np.argmin(score))             # first best: candidates are in order of preference
+    i = idx[j]
+    end = tuple(shapely.get_coordinates(leaders[j])[-1])
+    return boxes[i], (float(cx[i]), float(cy[i])), ((ax, ay), (float(end[0]), float(end[1])))
 
 
 def _edge_point(box, ax, ay):
@@ -376,6 +403,8 @@ def _place_outside(prep, pending, results, placed, frame, k, base_mm, min_mm, me
     specs, xy, radius = prep.specs, prep.xy, prep.radius
     diag = max(math.hypot(*metrics.box_mm(specs[i].lines, base_mm)) for i in pending) * k
     crowd = _crowding(xy, pending, diag)
+    occupied = shapely.union_all(prep.geoms)
+    shapely.prepare(occupied)
     crowded = sorted((i for i in pending if crowd[i] >= CROWDED), key=lambda i: (-crowd[i], specs[i].key))
     waiting = set(pending)
     numbered = []
@@ -384,7 +413,7 @@ def _place_outside(prep, pending, results, placed, frame, k, base_mm, min_mm, me
     def number(i):
         waiting.discard(i)
         results[i] = _number_label(prep, i, digits, placed, frame, k, base_mm, min_mm, metrics,
-                                   prep.geoms[sorted(waiting)] if waiting else None)
+                                   prep.geoms[sorted(waiting)] if waiting else None, occupied)
         placed.add(results[i].box, shapely.LineString(results[i].leader) if results[i].leader else None)
         numbered.append(i)
 
@@ -410,7 +439,8 @@ def _place_outside(prep, pending, results, placed, frame, k, base_mm, min_mm, me
         found = None
         for size in (base_mm, min_mm):
             w, h = (d * k for d in metrics.box_mm(specs[i].lines, size))
-            found = _search_outside(ax, ay, reach, w, h, frame, placed, rings=3, keep_free=keep)
+            found = _search_outside(ax, ay, reach, w, h, frame, placed, rings=4, keep_free=keep,
+                                    occupied=occupied)
             if found:
                 break
         if found:
@@ -496,7 +526,7 @@ def _fan(prep, cluster, digits, placed, frame, k, size_mm, metrics):
     return None
 
 
-def _number_label(prep, i, digits, placed, frame, k, base_mm, min_mm, metrics, keep):
+def _number_label(prep, i, digits, placed, frame, k, base_mm, min_mm, metrics, keep, occupied=None):
     specs, xy, radius = prep.specs, prep.xy, prep.radius
     ax, ay = float(xy[i, 0]), float(xy[i, 1])
     lines = (digits,)
@@ -510,9 +540,10 @@ def _number_label(prep, i, digits, placed, frame, k, base_mm, min_mm, metrics, k
     # first leaving the plots still to be numbered free
     reach = max(float(radius[i]), 0.0) + 0.5 * k
     found = _search_outside(ax, ay, reach, w, h, frame, placed, rings=40, keep_free=keep,
-                            directions=24)
+                            directions=24, occupied=occupied)
     if not found:
-        found = _search_outside(ax, ay, reach, w, h, frame, placed, rings=40, directions=24)
+        found = _search_outside(ax, ay, reach, w, h, frame, placed, rings=40, directions=24,
+                                occupied=occupied)
     if found:
         box, (cx, cy), leader = found
         return PlacedLabel(specs[i].key, NUMBER_CALLOUT, lines, base_mm, cx, cy, 0.0, (ax, ay), box,

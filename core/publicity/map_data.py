@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 
 from .data import Plot, UnitData, fmt_date, fmt_mu
-from .labels import LabelPlan, LabelSpec, Metrics, plan_labels, prepare
+from .labels import CALLOUT, IN_PLOT, LabelPlan, LabelSpec, Metrics, plan_labels, prepare
 from .map_plan import PageChoice, choose_page
 from .settings import ROUND_LONG, PublicitySettings
 from .units import Unit
@@ -128,7 +128,14 @@ def prepare_unit_map(data: UnitData, geoms: Dict[str, object], regions, villages
     def plan_at(frame, scale, extent):
         base, low = settings.label_size_mm * frame.zoom ** 0.5, settings.label_min_mm
         plan = plan_labels(prep, scale, extent, base, low, metrics)
-        return plan.full_share, plan
+        # legible: nearly all labels shown whole, most of them inside their plot; a couple
+        # of leaders or numbers are fine however few plots the unit has
+        n = len(plan.labels)
+        inside = len(plan.by_mode(*IN_PLOT))
+        whole = len(plan.by_mode(*IN_PLOT, CALLOUT))
+        ok = (plan.inside_share >= settings.inside_share or n - inside <= 2) and \
+            (plan.full_share >= settings.legible_share or n - whole <= 1)
+        return (1.0 if ok else min(plan.full_share, plan.inside_share)), plan
 
     um.choice = choose_page(bounds, plan_at, settings.page_size, settings.orientation,
                             settings.legible_share)

@@ -90,7 +90,8 @@ class PublicitySettings:
     base_image: str = ""                 # optional DOM GeoTIFF
     label_size_mm: float = 2.6           # 7.4 pt
     label_min_mm: float = 1.9            # 5.4 pt: smaller is not legible on a posted map
-    legible_share: float = 0.9           # auto page: share of plots labelled inside
+    legible_share: float = 0.9           # auto page: share of plots with their whole label
+    inside_share: float = 0.8            # … of which at least this share inside the plot
     fonts: Tuple[str, ...] = DEFAULT_FONTS
     png_dpi: int = 150
 
