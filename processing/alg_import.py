@@ -1,7 +1,7 @@
 """quequan:importsubmission and quequan:importlayer — survey data into the township map (全镇一张图)."""
 import os
 
-from qgis.core import (QgsProcessing, QgsProcessingOutputNumber,
+from qgis.core import (QgsProcessing, QgsProcessingParameterBoolean, QgsProcessingOutputNumber,
                        QgsProcessingOutputString, QgsProcessingParameterCrs, QgsProcessingParameterEnum,
                        QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterString, QgsProcessingParameterVectorLayer)
@@ -28,6 +28,8 @@ class _ImportBase(QueQuanAlgorithm):
             defaultValue=0))
         self.addParameter(QgsProcessingParameterString(
             "ENCODING", self.tr("强制 DBF/CSV 编码（留空自动识别，如 GBK、UTF-8）"), optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            "STRICT", self.tr("严格模式：有值不符合标准（须置空）时不导入"), False))
         self.addParameter(QgsProcessingParameterFileDestination(
             "REPORT", self.tr("导入报告（xlsx，可选）"), "Excel (*.xlsx)", optional=True,
             createByDefault=False))
@@ -102,6 +104,7 @@ class ImportSubmissionAlgorithm(_ImportBase):
             report = import_submission(
                 folder, db_path, feedback.setProgress, on_collision=self._policy(parameters, context),
                 encoding=self.parameterAsString(parameters, "ENCODING", context) or None,
+                strict=self.parameterAsBoolean(parameters, "STRICT", context),
                 is_canceled=feedback.isCanceled)
         except ImportCancelled:
             feedback.pushInfo("导入已取消，数据库未改变")
@@ -153,6 +156,7 @@ class ImportLayerAlgorithm(_ImportBase):
                 save_mapping_as=self.parameterAsString(parameters, "SAVE_MAPPING", context) or None,
                 on_collision=self._policy(parameters, context),
                 encoding=self.parameterAsString(parameters, "ENCODING", context) or None,
+                strict=self.parameterAsBoolean(parameters, "STRICT", context),
                 is_canceled=feedback.isCanceled)
         except ImportCancelled:
             feedback.pushInfo("导入已取消，数据库未改变")

@@ -259,6 +259,9 @@ def test_bad_mapping_is_refused_with_the_field_named(tmp_path, target):
     with pytest.raises(ExchangeError) as exc:
         import_layer(src, target, {"layer": {"不存在": "DKBM"}})
     assert "不存在" in str(exc.value)
+    with pytest.raises(ExchangeError) as exc:
+        import_layer(src, target, {"layer": {"地块编码": "DKBM", "地块名称": "dkbm"}})
+    assert "一个标准字段只能有一个来源" in str(exc.value)
     bad = tmp_path / "bad.json"
     bad.write_text("{layer:", encoding="utf-8")
     with pytest.raises(ExchangeError) as exc:
@@ -268,13 +271,22 @@ def test_bad_mapping_is_refused_with_the_field_named(tmp_path, target):
 
 # --- processing ---------------------------------------------------------------------------------
 
+_KEEP = []   # the Python provider must outlive the registration, or its algorithms vanish
+
+
 @pytest.fixture(scope="module")
 def provider(qgis_app, qgis_processing):
+    """The QueQuan provider with this module's algorithms; a provider registered by another
+    test module whose Python object was collected is replaced."""
     from qgis.core import QgsApplication
     from quequan.processing.provider import QueQuanProvider
     reg = QgsApplication.processingRegistry()
-    if reg.providerById("quequan") is None:
-        reg.addProvider(QueQuanProvider())
+    if reg.algorithmById("quequan:importsubmission") is None:
+        if reg.providerById("quequan") is not None:
+            reg.removeProvider("quequan")
+        p = QueQuanProvider()
+        _KEEP.append(p)
+        reg.addProvider(p)
     yield reg.providerById("quequan")
 
 

@@ -114,6 +114,13 @@ class FieldMapping:
         for src, code in self.layer.items():
             if not dk.has_field(code):
                 raise ExchangeError("字段对应关系中 %s → %s：%s 不是地块（DK）的标准字段" % (src, code, code))
+        for label, targets in [("地块图层", self.layer)] + [("台账 " + k, v) for k, v in self.ledger.items()]:
+            seen: Dict[str, str] = {}
+            for src, target in targets.items():
+                if target.upper() in seen:
+                    raise ExchangeError("字段对应关系中 %s 的 %s 和 %s 都对应 %s；一个标准字段只能有一个来源"
+                                        % (label, seen[target.upper()], src, target))
+                seen[target.upper()] = src
         for sheet, cols in self.ledger.items():
             for src, target in cols.items():
                 table, _, fld = target.partition(".")
