@@ -54,3 +54,22 @@ def defect_db(tmp_path_factory):
     generate_township(str(out), plots=800, seed=11, defects=True, manifest_path=str(man))
     with open(man, encoding="utf-8") as fh:
         return str(out), json.load(fh)
+
+
+_PROVIDER = []   # the Python wrapper must outlive every test module
+
+
+@pytest.fixture
+def quequan_provider(qgis_app, qgis_processing):
+    """The QueQuan provider registered once and kept alive (re-registered if a test removed it)."""
+    from qgis.core import QgsApplication
+    from quequan.processing.provider import QueQuanProvider
+    reg = QgsApplication.processingRegistry()
+    current = reg.providerById("quequan")
+    if current is None or not any(current is p for p in _PROVIDER):
+        if current is not None:
+            reg.removeProvider(current)
+        provider = QueQuanProvider()
+        reg.addProvider(provider)
+        _PROVIDER[:] = [provider]
+    return reg.providerById("quequan")

@@ -1,16 +1,11 @@
 """createdatabase and selfcheck through processing.run, as a user or a model calls them."""
 import pytest
-from qgis.core import QgsApplication, QgsProcessingException, QgsVectorLayer
+from qgis.core import QgsProcessingException, QgsVectorLayer
 
 
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    from quequan.processing.provider import QueQuanProvider
-    reg = QgsApplication.processingRegistry()
-    if reg.providerById("quequan") is None:
-        p = QueQuanProvider()
-        reg.addProvider(p)
-    yield reg.providerById("quequan")
+@pytest.fixture
+def provider(quequan_provider):
+    return quequan_provider
 
 
 def test_createdatabase_then_selfcheck(provider, tmp_path):
