@@ -340,27 +340,51 @@ def demo_defects(request):
 
 
 def test_demo_township_with_defects(demo_defects, tmp_path, qgis_iface, qtbot):
-    """The demo township: every rule runs, errors are listed, a village filter follows."""
+    """The demo township: every rule runs, the manifest's overlaps are listed, selected and
+    zoomed to, T01 cannot be accepted, a village filter's counts follow."""
     import shutil
     from quequan.ui.dock_checks import ChecksDock
     path = str(tmp_path / "demo.gpkg")
     shutil.copy(demo_defects[0], path)
+    manifest = demo_defects[1]
+    layer = QgsVectorLayer(path + "|layername=DK", "DK", "ogr")
+    QgsProject.instance().addMapLayer(layer)
+    canvas = qgis_iface.mapCanvas()
+    canvas.setDestinationCrs(layer.crs())
     d = ChecksDock(qgis_iface)
     qtbot.addWidget(d)
     try:
-        d.set_database(path)
+        assert os.path.abspath(d.db_path) == os.path.abspath(path)
         run_and_wait(d, qtbot)
         total = d.model.rowCount()
         assert total > 0 and total == len(qq_error(path))
+        d.filters.set_value("state", "all")
+        d.filters.set_value("rule", "T04")
+        overlaps = [sorted(e["keys"]) for e in manifest if e["rule"] == "T04" and not e.get("lookalike")]
+        assert overlaps
+        rows = {tuple(r.plot_keys): i for i, r in enumerate(d.proxy.shown_records())}
+        for keys in overlaps:
+            d.select_row(rows[tuple(keys)])
+            rec = d.current_record()
+            assert rec.geom_wkt.startswith(("POLYGON", "MULTIPOLYGON"))
+            assert sorted(f["DKBM"] for f in layer.selectedFeatures()) == keys
+            assert canvas.extent().contains(QgsRectangle(*rec.bbox))
+        assert d.accept_current("界址纠纷已现场调解", "审核员甲")
+        assert qq_error(path, fingerprint=rec.fingerprint)[0]["state"] == "accepted"
+        d.filters.set_value("rule", "T01")
+        d.select_row(0)
+        assert d.current_record().rule == "T01" and not d.accept_btn.isEnabled()
+        d.filters.set_value("rule", None)
         villages = [d.filters.village.itemData(i) for i in range(1, d.filters.village.count())]
         assert villages
-        d.filters.set_value("state", "all")
         d.filters.set_value("village", villages[0])
         shown, all_, errors, warnings = d.proxy.counts()
-        assert shown == sum(1 for r in d.model.records() if r.village == villages[0])
+        assert shown == sum(1 for r in d.model.records() if r.village == villages[0]) > 0
         assert all_ == total and errors + warnings == shown
+        assert d.counts_label.text().startswith("Showing %d / %d" % (shown, total))
     finally:
         d.shutdown()
+        QgsProject.instance().removeAllMapLayers()
 
 
 def _tr_sources():
