@@ -292,6 +292,7 @@ def test_only_in_map_extent(dock, qtbot, qgis_iface):
 
 def test_error_layer_group_shown_and_removed(dock, qtbot):
     run_and_wait(dock, qtbot, rules=["M01", "A13"])
+    assert dock.layer_btn.isChecked() and dock.error_layers.is_shown()   # shown after each run
     path = dock.show_error_layer()
     assert os.path.exists(path)
     from quequan.export.error_layer import read_error_layer

@@ -225,7 +225,7 @@ class ChecksDock(QgsDockWidget):
         self.last_message = message
         if not ok and not self.run_panel.last_outcome["canceled"]:
             self._message(message, Qgis.Critical)
-        self.reload()
+        self.reload(layers=ok)
 
     def plots_edited(self, keys):
         if self.run_panel.auto_recheck.isChecked():
