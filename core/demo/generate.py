@@ -5,8 +5,10 @@ import random
 from typing import Callable, Dict, Optional
 
 import numpy as np
+import shapely
 
 from ..boundary_points import FOUR_FIELDS, build_boundary
+from ..codes import m2_to_mu
 from ..township_db import TownshipDB, create_database
 from . import attributes, geometry, layout, names, ownership, writer
 from .model import Township
@@ -47,6 +49,8 @@ def generate_township(output_path: str, plots: int = 3000, seed: int = 1, defect
     """
     if plots < 50:
         raise ValueError("地块数至少为 50")
+    if defects and plots < 600:
+        raise ValueError("注入缺陷的演示乡镇至少需要 600 块地（每条规则的缺陷各占不同的地块和承包方）")
     if defects and geometry_only:
         raise ValueError("缺陷注入需要权属数据，不能与“仅图形”同时使用")
     if epsg not in EPSG_EASTING_OFFSET:
@@ -159,6 +163,10 @@ def _plots_full(db, town, jbnt, features, s, counts, report, defects):
         defects_geometry.apply_plots(town)
     polys = geometry.polygons(plan, town.shapes)
     _finish_plots(town, polys)
+    for k, r in enumerate(town.dk):
+        if r.get("_nogeom"):       # a plot imported from a spreadsheet: areas typed in, no shape
+            polys[k] = shapely.MultiPolygon() if r["_nogeom"] == "empty" else None
+            r["SCMJ"], r["SCMJM"] = 612.35, float(m2_to_mu("612.35"))
     report(40)
     feats = features + town.extra_features
     b = build_boundary([r["DKBM"] for r in town.dk], polys, ownership.labels(town.dk, town.contractors),
@@ -174,7 +182,9 @@ def _plots_full(db, town, jbnt, features, s, counts, report, defects):
     ownership.recompute(town.tables)
     if defects:
         defects_tables.apply_values(town)
-        defects_geometry.apply_lines(town)
+        from . import defects_regions
+        defects_regions.apply_lines(town)
+        defects_regions.finalize_keys(town)
     report(70)
     counts["DK"] = writer.write(db, "DK", town.dk, polys)
     counts["JZD"] = writer.write(db, "JZD", town.jzd[0], town.jzd[1])
@@ -196,8 +206,8 @@ def _base_layers(db, town, jbnt, xzdw_rows, xzdw_lines, pond_rows, pond_geoms, c
         "XJXZQ": [({"XZQDM": names.COUNTY_CODE, "XZQMC": names.COUNTY_NAME}, county)],
     }
     if defects:
-        from . import defects_geometry
-        defects_geometry.apply_regions(town)
+        from . import defects_regions
+        defects_regions.apply_regions(town)
     for layer, items in town.regions.items():
         counts[layer] = writer.write(db, layer, [r for r, _ in items],
                                      [geometry.multi(g) for _, g in items])

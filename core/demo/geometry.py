@@ -35,7 +35,8 @@ def area_fields(geom):
     if geom is None or geom.is_empty:
         return None, None
     a = round2(float(shapely.area(geom)))
-    return float(a), float(m2_to_mu(a))
+    mu = m2_to_mu(a)
+    return float(a), (float(mu) if mu > 0 else None)      # a crumb below 0.005 亩: no 亩 value
 
 
 def strip_rows(plan: Plan):
@@ -72,12 +73,16 @@ def regions(plan: Plan):
     for v, vil in enumerate(plan.villages):
         cj[v] = shapely.union_all([zj[g] for g in vil["groups"]])
     town = shapely.union_all(list(cj.values()))
+    return zj, cj, town, county_polygon(town)
+
+
+def county_polygon(town):
+    """The county (衡东县) drawn as a coarse polygon around the township."""
     minx, miny, maxx, maxy = town.bounds
     ring = [(minx - 3800, miny - 2600), (minx - 1500, miny - 5200), (maxx + 2900, miny - 4100),
             (maxx + 6100, miny + 300), (maxx + 4700, maxy + 3900), (minx + 600, maxy + 5300),
             (minx - 4400, maxy + 1200)]
-    county = shapely.Polygon([(round(x, 3), round(y, 3)) for x, y in ring])
-    return zj, cj, town, county
+    return shapely.Polygon([(round(x, 3), round(y, 3)) for x, y in ring])
 
 
 def multi(g):

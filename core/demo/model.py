@@ -32,6 +32,7 @@ class Township:
             entry["lookalike"] = True
         if also:
             entry["also"] = list(also)
+            entry["also_keys"] = {rule: list(entry["keys"]) for rule in also}
         entry.update(extra)
         self.manifest.append(entry)
 

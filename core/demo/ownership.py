@@ -64,6 +64,7 @@ def assign(plan, dk: List[dict], rnd: random.Random, maker: HouseholdMaker) -> L
     units = {g["code"]: g for g in plan.groups}
     units.update({v["fbf_code"]: v for v in plan.villages})
     out: List[Contractor] = []
+    individual = False
     for code in sorted(by_unit):
         unit = units[code]
         unit["dates"] = unit_dates(rnd, unit.get("village", unit.get("index", 0)))
@@ -81,6 +82,12 @@ def assign(plan, dk: List[dict], rnd: random.Random, maker: HouseholdMaker) -> L
                 out.append(c)
             continue
         contract = [i for i in idx if dk[i]["DKLB"] == "10"]
+        opened = [i for i in idx if dk[i]["DKLB"] == "23" and rnd.random() < 0.5]
+        if not individual and not opened and len(contract) > 8:
+            opened = [contract.pop()]               # the township has at least one 个人 承包方
+            dk[opened[0]]["DKLB"] = "23"
+            dk[opened[0]]["TDLYLX"] = "013"
+        individual = individual or bool(opened)
         rnd.shuffle(contract)
         n_hh = 0
         while contract:
@@ -91,7 +98,6 @@ def assign(plan, dk: List[dict], rnd: random.Random, maker: HouseholdMaker) -> L
                            "110", original=rnd.random() < 0.92)
             contract = contract[k:]
             out.append(c)
-        opened = [i for i in idx if dk[i]["DKLB"] == "23" and rnd.random() < 0.5]
         if opened:
             out.append(Contractor(code + "8001", "2", code, unit,
                                   Household([maker.person(unit["dates"].survey, clans)]),
@@ -123,13 +129,12 @@ def labels(dk: List[dict], contractors: List[Contractor]):
     return out
 
 
-def _fbf_rows(plan, rnd, maker, contractors):
+def _fbf_rows(plan, rnd, maker):
     rows = []
-    used = {c.fbfbm for c in contractors}
     units = [g for g in plan.groups] + [v for v in plan.villages if v.get("has_fbf")]
     for u in sorted(units, key=lambda u: u.get("fbf_code", u["code"]) if "groups" in u else u["code"]):
         code = u["fbf_code"] if "groups" in u else u["code"]
-        if "dates" not in u:
+        if "dates" not in u or u.get("removed"):
             continue
         leader: Optional[Member] = u.get("leader") or maker.person(u["dates"].survey, u.get("clans"))
         village = plan.villages[u["village"]] if "village" in u else u
@@ -139,7 +144,7 @@ def _fbf_rows(plan, rnd, maker, contractors):
             "FZRZJHM": leader.id_number, "LXDH": "1%d%09d" % (rnd.choice((3, 5, 8)), rnd.randrange(10 ** 9)),
             "FBFDZ": "%s%s%s%s" % (names.PROVINCE, names.COUNTY_NAME, names.TOWNSHIP_NAME, name),
             "YZBM": names.POSTCODE, "FBFDCY": rnd.choice(names.SURVEYORS),
-            "FBFDCRQ": _iso(u["dates"].fbf), "FBFDCJS": None, "_used": code in used})
+            "FBFDCRQ": _iso(u["dates"].fbf), "FBFDCJS": None})
     return rows
 
 
@@ -147,7 +152,7 @@ def build_tables(plan, dk: List[dict], contractors: List[Contractor], rnd: rando
                  maker: HouseholdMaker) -> Dict[str, List[dict]]:
     """All ownership tables; contract totals are left to recompute()."""
     t = {name: [] for name in TABLES}
-    t["FBF"] = _fbf_rows(plan, rnd, maker, contractors)
+    t["FBF"] = _fbf_rows(plan, rnd, maker)
     serial = 0
     for c in sorted(contractors, key=lambda c: c.cbfbm):
         d: UnitDates = c.unit["dates"]

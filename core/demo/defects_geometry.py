@@ -1,0 +1,478 @@
+"""Defects on plots before their areas, 四至 and 界址 are derived (T01–T14, C01, C02, A04/A06 on DKBM).
+
+Every defect changes only what it names; derived fields (SCMJ, KJZB, JZD/JZX, 四至,
+contract totals) are computed afterwards from the changed data, so no other rule fires.
+"""
+import copy
+
+import numpy as np
+import shapely
+
+from . import names
+from .defects_plots import PlotIndex, add_pt, compact, new_dkbm, pick, unit_vectors
+from .layout import cells_ring
+
+
+def _keys(town, rows):
+    return sorted(town.dk[r]["DKBM"] for r in rows)
+
+
+def _reserve_groups(town):
+    """Groups for C01 (deleted), C03 (stage) and C02 (recoded households); the rest stay normal.
+
+    Every village keeps at least two groups without a role, and loses at most one group.
+    """
+    plan = town.plan
+    free = {v: len(vil["groups"]) for v, vil in enumerate(plan.villages)}
+    deleted = set()
+    roles = {}
+    wanted = ["C01", "C01", "C03a", "C03b", "C02", "C02"]
+    for g in town.rng.permutation(len(plan.groups)).tolist():
+        if not wanted:
+            break
+        v = plan.groups[g]["village"]
+        if free[v] <= 2 or (wanted[0] == "C01" and v in deleted):
+            continue
+        roles[g] = wanted.pop(0)
+        free[v] -= 1
+        if roles[g] == "C01":
+            deleted.add(v)
+    town.group_roles = roles
+    return roles
+
+
+def _delete_group(town, g):
+    grp = town.plan.groups[g]
+    grp["removed"] = True
+    town.removed_units.append(grp["code"])
+    rows = [i for i, r in enumerate(town.dk) if r["DKBM"][:14] == grp["code"]]
+    for i in rows:
+        town.dk[i]["_deleted"] = True
+    for c in town.contractors:
+        if c.fbfbm == grp["code"]:
+            c.__dict__["_deleted"] = True
+    pieces = [shapely.Polygon(np.array(ring, float) / 1000.0) for gi, ring in town.plan.pieces if gi == g]
+    town.extra_features.append((shapely.union_all(pieces), grp["name"], "99"))
+    town.note("C01", [grp["code"]], "组 %s 在村组名单中，但没有发包方、地块和承包方（数据尚未录入）" % grp["name"])
+
+
+def _recode(town, g):
+    """Move a few households of group g (and their plots) to a group code not on the list."""
+    plan = town.plan
+    grp = plan.groups[g]
+    vil = plan.villages[grp["village"]]
+    number = len(vil["groups"]) + 1 + sum(1 for x in plan.groups if x.get("recoded_from") is not None
+                                          and x["village"] == grp["village"])
+    code = "%s%02d" % (vil["code"], number)
+    unit = {"index": len(plan.groups), "village": grp["village"], "number": number, "code": code,
+            "name": names.group_name(vil["name"], number), "dates": grp["dates"],
+            "clans": grp.get("clans"), "recoded_from": g}
+    hh = [c for c in town.contractors if c.fbfbm == grp["code"] and c.kind == "1"][:3]
+    if not hh:
+        return
+    seq = 0
+    for n, c in enumerate(hh, start=1):
+        c.cbfbm, c.fbfbm, c.unit = "%s%04d" % (code, n), code, unit
+        for i in sorted(c.plots):
+            seq += 1
+            town.dk[i]["DKBM"] = "%s%05d" % (code, seq)
+            town.dk[i]["_group"] = unit["index"]
+    unit["leader"] = hh[0].household.head
+    plan.groups.append(unit)
+    town.recoded = getattr(town, "recoded", []) + [c.cbfbm for c in hh]
+    town.note("C02", [code], "%d 块地和 %d 户承包方编为 %s，该组不在村组名单中（名单只有 %s 的 %d 个组）"
+              % (seq, len(hh), code, vil["name"], len(vil["groups"])))
+
+
+def apply_plots(town):
+    roles = _reserve_groups(town)
+    for g, role in sorted(roles.items()):
+        if role == "C01":
+            _delete_group(town, g)
+    for g, role in sorted(roles.items()):
+        if role == "C02":
+            _recode(town, g)
+    ix = PlotIndex(town)
+    used = set(i for i, r in enumerate(town.dk) if r.get("_deleted"))
+    town.used_rows = used
+    recoded = set(getattr(town, "recoded", []))
+    for c in town.contractors:
+        if c.cbfbm in recoded:
+            used.update(c.plots)
+    plain = [i for i, s in enumerate(town.shapes) if i not in used and s is not None
+             and len(s) == 1 and len(s[0]) == 1 and town.dk[i]["_group"] >= 0]
+    _t01(town, ix, plain, used)
+    _t04_t05(town, ix, plain, used)
+    _t06(town, ix, plain, used)
+    _t08(town, ix, plain, used)
+    _spikes(town, ix, plain, used)
+    _t10(town, ix, plain, used)
+    _t11(town, ix, plain, used)
+    _t12(town, ix, used)
+    _t13(town, ix, plain, used)
+    _t03(town, ix, plain, used)
+    _t07_t02(town, ix, plain, used)
+    _relabel(town, ix, plain, used)
+    town.used_dkbm = {town.dk[i]["DKBM"] for i in used if i < len(town.dk)
+                      and not town.dk[i].get("_deleted")}
+    compact(town)
+
+
+def _mark(used, ix, rows):
+    used.update(rows)
+    used.update(ix.neighbours(rows))
+
+
+def _road_candidates(town, ix, plain, used, min_len=8000, min_half=0, village_edge=None):
+    out = []
+    for r in plain:
+        if r in used:
+            continue
+        blk = ix.block(r)
+        for k, a, b, side in ix.road_edges(r):
+            half, vedge = ix.side_info(blk, side)
+            if half < min_half or (village_edge is not None and (vedge and half > 0) != village_edge):
+                continue
+            length = unit_vectors(ix, a, b)[0]
+            if length >= min_len:
+                out.append((r, k, a, b, half))
+    return out
+
+
+def _insert(town, row, k, pts):
+    ring = town.shapes[row][0][0]
+    town.shapes[row] = [[ring[:k + 1] + pts + ring[k + 1:]]]
+
+
+def _t01(town, ix, plain, used):
+    # on the township outline: the notch the twist cuts off lies outside the extent
+    cands = [c for c in _road_candidates(town, ix, plain, used) if c[4] == 0]
+    for r, k, a, b, _ in pick(town, cands, used, 2):
+        length, u, n_in = unit_vectors(ix, a, b)
+        p1 = ix.xy(a) + u * round(length * 0.4)
+        p4 = p1 + u * 400
+        pts = [add_pt(town.plan, p) for p in (p1, p4 + n_in * 200, p1 + n_in * 200, p4)]
+        _insert(town, r, k, pts)
+        _mark(used, ix, [r])
+        town.note("T01", _keys(town, [r]), "地块外缘自相交（0.4 米宽的“8”字扭结）")
+
+
+def _edge_pairs(town, ix, plain, used, min_len, interior=False, same_group=True):
+    out = []
+    for r in plain:
+        blk = ix.block(r)
+        for k, a, b, other in ix.shared_edges(r):
+            if other not in plain or other < r or ix.block(other) is not blk:
+                continue
+            if (town.dk[other]["_group"] == town.dk[r]["_group"]) != same_group:
+                continue
+            if unit_vectors(ix, a, b)[0] < min_len:
+                continue
+            if interior and (ix.on_land_edge(blk, a) or ix.on_land_edge(blk, b)):
+                continue
+            touching = set(ix.pt_rows[a]) | set(ix.pt_rows[b])
+            if interior and (not touching <= set(plain)):
+                continue
+            groups = {town.dk[t]["_group"] for t in touching}
+            if same_group and len(groups) != 1:
+                continue
+            out.append(((r, other) + tuple(sorted(touching)), k, a, b))
+    return out
+
+
+def _notch(town, ix, row, a, b, depth, inset, into_row):
+    """Replace edge a-b of row by a-q1-q2-b with q1, q2 'depth' mm towards into_row's side."""
+    ring = ix.ring(row)
+    k = next(i for i in range(len(ring)) if {ring[i], ring[(i + 1) % len(ring)]} == {a, b})
+    s, t = ring[k], ring[(k + 1) % len(ring)]
+    length, u, left = unit_vectors(ix, s, t)
+    # the ring is counter-clockwise: its own interior is on the left of s->t
+    side = -left if into_row != row else left
+    q1 = ix.xy(s) + u * inset + side * depth
+    q2 = ix.xy(t) - u * inset + side * depth
+    _insert(town, row, k, [add_pt(town.plan, q1), add_pt(town.plan, q2)])
+
+
+def _t04_t05(town, ix, plain, used):
+    for rows, k, a, b in pick(town, _edge_pairs(town, ix, plain, used, 12000), used, 2):
+        r, other = rows[0], rows[1]
+        _notch(town, ix, other, a, b, 300, 2000, r)
+        _mark(used, ix, rows)
+        town.note("T04", _keys(town, [r, other]), "地块 %s 沿共用边伸入相邻地块 0.3 米（同一发包方）"
+                  % town.dk[other]["DKBM"])
+    for rows, k, a, b in pick(town, _edge_pairs(town, ix, plain, used, 10000, interior=True), used, 2):
+        r, other = rows[0], rows[1]
+        _notch(town, ix, other, a, b, 200, 1500, other)
+        _mark(used, ix, rows)
+        town.note("T05", _keys(town, rows[2:] or rows[:2]), "地块 %s、%s 之间留有 0.2 米宽的缝隙"
+                  % (town.dk[r]["DKBM"], town.dk[other]["DKBM"]))
+
+
+def _t06(town, ix, plain, used):
+    """Holes at interior nodes met by exactly three plots: a 12 m² triangle; grave sites in MZDW."""
+    pond_pts = set()
+    for bi, i, j in town.plan.ponds:
+        pond_pts.update(cells_ring(town.plan.blocks[bi], [(i, j)]))
+    cands = []
+    for p, rows in ix.pt_rows.items():
+        if len(rows) != 3 or p in pond_pts or not set(rows) <= set(plain):
+            continue
+        blk = ix.block(rows[0])
+        if ix.on_land_edge(blk, p) or len({town.dk[x]["_group"] for x in rows}) != 1:
+            continue
+        nbrs = set()
+        for x in rows:
+            ring = ix.ring(x)
+            k = ring.index(p)
+            nbrs.update((ring[k - 1], ring[(k + 1) % len(ring)]))
+        if len(nbrs) == 3 and all(unit_vectors(ix, p, q)[0] > 9000 for q in nbrs):
+            cands.append((tuple(sorted(rows)), p, tuple(sorted(nbrs))))
+    for n, (rows, p, nbrs) in enumerate(pick(town, cands, used, 4)):
+        r_mm = 3500 if n < 2 else 5500
+        new = {q: add_pt(town.plan, ix.xy(p) + unit_vectors(ix, p, q)[1] * r_mm) for q in nbrs}
+        for x in rows:
+            ring = ix.ring(x)
+            k = ring.index(p)
+            prev, nxt = ring[k - 1], ring[(k + 1) % len(ring)]
+            town.shapes[x] = [[ring[:k] + [new[prev], new[nxt]] + ring[k + 1:]]]
+        hole = shapely.Polygon(town.plan.xy([new[q] for q in nbrs])).convex_hull
+        _mark(used, ix, rows)
+        if n < 2:
+            town.note("T06", _keys(town, rows), "三块地之间 %.1f 平方米的三角形空洞，无地物覆盖" % hole.area)
+        else:
+            _grave(town, hole)
+            town.note("T06", _keys(town, rows), "三块地之间 %.1f 平方米的坟地，已在 MZDW 中" % hole.area,
+                      lookalike=True)
+
+
+def _grave(town, poly):
+    from ..codes import m2_to_mu, round2
+    mj = round2(poly.area)
+    town.mzdw_extra.append(({"DWMC": "坟地", "MJ": float(mj), "BZ": None, "MJM": float(m2_to_mu(mj))}, poly))
+    town.extra_features.append((poly, "坟地", "99"))
+
+
+def _t08(town, ix, plain, used):
+    cands = []
+    for r in plain:
+        blk = ix.block(r)
+        ring = ix.ring(r)
+        for k, c in enumerate(ring):
+            a, b = ring[k - 1], ring[(k + 1) % len(ring)]
+            sa, sb = ix.on_land_edge(blk, a), ix.on_land_edge(blk, b)
+            if int(ix.plan.xs[c]) in (blk.xb[0], blk.xb[-1]) and int(ix.plan.ys[c]) in (blk.yb[0], blk.yb[-1]) \
+                    and sa and sb and sa != sb and len(ix.pt_rows[c]) == 1:
+                cands.append((r, k, a, c, b))
+    for n, (r, k, a, c, b) in enumerate(pick(town, cands, used, 3)):
+        leg = 900 if n < 2 else 1600
+        p = add_pt(town.plan, ix.xy(c) + unit_vectors(ix, c, a)[1] * leg)
+        q = add_pt(town.plan, ix.xy(c) + unit_vectors(ix, c, b)[1] * leg)
+        ring = ix.ring(r)
+        town.shapes[r] = [[ring[:k] + [p, q] + ring[k + 1:]]]
+        row = dict(town.dk[r], DKBM=new_dkbm(town, town.dk[r]["DKBM"][:14]), DKLB="22", ZJRXM=None,
+                   _holder=None)
+        row.pop("_holder")
+        town.dk.append(row)
+        town.shapes.append([[[p, c, q]]])
+        used.add(len(town.dk) - 1)
+        _mark(used, ix, [r])
+        area = leg * leg / 2e6
+        town.note("T08", [row["DKBM"]], "分割后留下的 %.2f 平方米碎块（机动地）" % area, lookalike=n >= 2)
+
+
+def _spikes(town, ix, plain, used):
+    cands = [c for c in _road_candidates(town, ix, plain, used, min_len=8000, min_half=2000,
+                                         village_edge=False)]
+    for n, (r, k, a, b, half) in enumerate(pick(town, cands, used, 3)):
+        length, u, left = unit_vectors(ix, a, b)
+        mid = ix.xy(a) + u * round(length / 2)
+        tip_len = min(3000, half - 300)
+        base = 30 if n < 2 else int(round(tip_len * np.tan(np.radians(3.05))))
+        pts = [mid - u * base, mid - left * tip_len, mid + u * base]
+        _insert(town, r, k, [add_pt(town.plan, p) for p in pts])
+        _mark(used, ix, [r])
+        angle = 2 * np.degrees(np.arctan(base / float(tip_len)))
+        town.note("T09", _keys(town, [r]), "伸入机耕路的尖角，长 %.1f 米，夹角 %.1f°" % (tip_len / 1000.0, angle),
+                  lookalike=n >= 2)
+
+
+def _t10(town, ix, plain, used):
+    for n, (r, k, a, b, _) in enumerate(pick(town, _road_candidates(town, ix, plain, used), used, 2)):
+        length, u, _ = unit_vectors(ix, a, b)
+        v1 = add_pt(town.plan, ix.xy(a) + u * round(length / 2))
+        v2 = add_pt(town.plan, ix.xy(a) + u * (round(length / 2) + 20)) if n == 0 else v1
+        _insert(town, r, k, [v1, v2])
+        _mark(used, ix, [r])
+        town.note("T10", _keys(town, [r]), "双击产生的重复节点（相距 %s）" % ("0.02 米" if n == 0 else "0，完全重合"))
+
+
+def _t11(town, ix, plain, used):
+    cands = []
+    for r in plain:
+        blk = ix.block(r)
+        for k, a, b, other in ix.shared_edges(r):
+            if other not in plain or other < r:
+                continue
+            for n_, m_ in ((a, b), (b, a)):
+                if ix.on_land_edge(blk, n_) and not ix.on_land_edge(blk, m_) and len(ix.pt_rows[n_]) == 2 \
+                        and ix.side_info(blk, ix.on_land_edge(blk, n_))[0] >= 150:
+                    cands.append(((r, other), n_, m_))
+    for rows, n_, m_ in pick(town, cands, used, 2):
+        moved = rows[1]
+        p = add_pt(town.plan, ix.xy(n_) + unit_vectors(ix, m_, n_)[1] * 30)
+        ring = ix.ring(moved)
+        town.shapes[moved] = [[[p if q == n_ else q for q in ring]]]
+        _mark(used, ix, rows)
+        town.note("T11", _keys(town, rows), "相邻地块公共角点未咬合，相距 0.03 米")
+
+
+def _t12(town, ix, used):
+    cands = []
+    for r, s in enumerate(town.shapes):
+        if r in used or s is None or len(s) != 1 or town.dk[r]["_group"] < 0:
+            continue
+        ring = s[0][0]
+        blk = ix.block(r)
+        for k, m in enumerate(ring):
+            left, right = ring[k - 1], ring[(k + 1) % len(ring)]
+            rows = ix.pt_rows.get(m, [])
+            if len(rows) != 3 or ix.on_land_edge(blk, m) or any(x in used for x in rows):
+                continue
+            others = [x for x in rows if x != r]
+            if not all(len(ix.edge_rows.get((min(m, q), max(m, q)), ())) == 2 for q in (left, right)):
+                continue
+            a, b, c = ix.xy(left), ix.xy(right), ix.xy(m)
+            t = float(np.dot(c - a, b - a) / np.dot(b - a, b - a))
+            off = abs(float(np.cross(b - a, c - a))) / float(np.hypot(*(b - a)))
+            if len({town.dk[x]["_group"] for x in rows}) == 1 and unit_vectors(ix, left, right)[0] > 15000 \
+                    and 0.25 < t < 0.75 and off < 4000:
+                cands.append((tuple(sorted(rows)), r, k, m, left, right, others))
+    for rows, r, k, m, left, right, others in pick(town, cands, used, 2):
+        a, b = ix.xy(left), ix.xy(right)
+        t = float(np.dot(ix.xy(m) - a, b - a) / np.dot(b - a, b - a))
+        foot = a + (b - a) * t
+        town.plan.xs[m], town.plan.ys[m] = int(round(foot[0])), int(round(foot[1]))
+        ring = ix.ring(r)
+        town.shapes[r] = [[ring[:k] + ring[k + 1:]]]
+        _mark(used, ix, rows)
+        town.note("T12", _keys(town, others), "地块 %s、%s 的公共角点落在地块 %s 的直边上，%s 在该处没有节点"
+                  % (town.dk[others[0]]["DKBM"], town.dk[others[1]]["DKBM"], town.dk[r]["DKBM"],
+                     town.dk[r]["DKBM"]), related=[town.dk[r]["DKBM"]])
+
+
+def _t13(town, ix, plain, used):
+    cands = _road_candidates(town, ix, plain, used, min_len=10000, min_half=2000, village_edge=True)
+    for r, k, a, b, half in pick(town, cands, used, 2):
+        length, u, left = unit_vectors(ix, a, b)
+        depth = half + 1500
+        t1 = ix.xy(a) + u * round(length * 0.3)
+        t2 = ix.xy(a) + u * round(length * 0.7)
+        _insert(town, r, k, [add_pt(town.plan, p) for p in (t1, t1 - left * depth, t2 - left * depth, t2)])
+        _mark(used, ix, [r])
+        town.note("T13", _keys(town, [r]), "地块跨过村道伸入相邻村 1.5 米")
+    pairs = _edge_pairs(town, ix, plain, used, 9000, interior=True, same_group=False)
+    for rows, k, a, b in pick(town, pairs, used, 2):
+        r, other = rows[0], rows[1]
+        _notch(town, ix, other, a, b, 100, 1500, other)
+        _mark(used, ix, rows)
+        town.note("T13", _keys(town, rows[2:]), "两个组的地块沿组界留下 0.1 米宽的缝隙")
+
+
+def _t03(town, ix, plain, used):
+    polys = {r: shapely.Polygon(town.plan.xy(ix.ring(r))) for r in plain if r not in used}
+    rows = list(polys)
+    tree = shapely.STRtree([polys[r] for r in rows])
+    cands = []
+    for r in rows:
+        for j in tree.query(polys[r], predicate="dwithin", distance=1.05).tolist():
+            o = rows[j]
+            if o > r and ix.block(o) is not ix.block(r) and town.dk[o]["_group"] == town.dk[r]["_group"] \
+                    and town.dk[o]["DKLB"] == town.dk[r]["DKLB"] and polys[r].distance(polys[o]) > 0.25:
+                cands.append(((r, o),))
+    for ((r, o),) in pick(town, cands, used, 2):
+        town.shapes[r] = town.shapes[r] + town.shapes[o]
+        town.dk[o]["_deleted"] = True
+        for c in town.contractors:
+            if o in c.plots:
+                c.plots.remove(o)
+        _mark(used, ix, [r, o])
+        town.note("T03", _keys(town, [r]), "一块地画成水渠两侧的两个部分")
+
+
+def _copy_row(town, r, **changes):
+    row = dict(town.dk[r], DKBM=new_dkbm(town, town.dk[r]["DKBM"][:14]), DKLB="22", ZJRXM=None,
+               **changes)
+    row.pop("_holder", None)
+    town.dk.append(row)
+    return row
+
+
+def _area(town, r):
+    return shapely.Polygon(town.plan.xy(town.shapes[r][0][0])).area
+
+
+def _t07_t02(town, ix, plain, used):
+    roomy = [(r,) for r in plain if ix.coverage_room(town.dk[r]["_group"], 0.0)]
+    for (r,) in pick(town, roomy, used, 2):
+        if not ix.coverage_room(town.dk[r]["_group"], _area(town, r)):
+            continue
+        row = _copy_row(town, r)
+        town.shapes.append(copy.deepcopy(town.shapes[r]))
+        used.add(len(town.dk) - 1)
+        _mark(used, ix, [r])
+        town.note("T07", sorted([town.dk[r]["DKBM"], row["DKBM"]]), "同一地块以两个地块代码导入两次（机动地）")
+    for n, (r,) in enumerate(pick(town, [(r,) for r in plain], used, 2)):
+        row = _copy_row(town, r, _nogeom="null" if n == 0 else "empty")
+        town.shapes.append(None)
+        used.add(len(town.dk) - 1)
+        town.note("T02", [row["DKBM"]], "从表格导入、没有图形的地块（%s）" % ("NULL" if n == 0 else "空图形"),
+                  also=["A01"], also_note="没有图形就没有界址点，KJZB（M）为空")
+
+
+def _relabel(town, ix, plain, used):
+    """T14: a plot of one group lying in the neighbouring group's region; A04/A06 on DKBM."""
+    roles = getattr(town, "group_roles", {})
+    normal = {g["index"] for g in town.plan.groups if g["index"] not in roles
+              and g.get("recoded_from") is None}
+    by_village = {}
+    for g in sorted(normal):
+        by_village.setdefault(town.plan.groups[g]["village"], []).append(g)
+    cands = [(r,) for r in plain if town.dk[r]["DKLB"] == "10" and town.dk[r]["_group"] in normal
+             and len(by_village.get(town.dk[r]["_village"], ())) > 1]
+    done = 0
+    for (r,) in pick(town, cands, used, len(cands)):
+        mates = [g for g in by_village[town.dk[r]["_village"]] if g != town.dk[r]["_group"]
+                 and ix.coverage_room(g, 0.0)]
+        if not mates or not ix.coverage_room(mates[0], _area(town, r)):
+            used.discard(r)
+            continue
+        g_new = mates[0]
+        unit = town.plan.groups[g_new]["code"]
+        hh = [c for c in town.contractors if c.fbfbm == unit and c.kind == "1" and c.original]
+        old = [c for c in town.contractors if r in c.plots]
+        if done == 2 or not hh or not old or not old[0].original or len(old[0].plots) < 2:
+            used.discard(r)
+            continue
+        done += 1
+        old[0].plots.remove(r)
+        hh[0].plots.append(r)
+        town.dk[r]["DKBM"] = new_dkbm(town, unit)
+        town.dk[r]["_group"] = g_new
+        town.dk[r]["ZJRXM"] = hh[0].name
+        _mark(used, ix, [r])
+        town.note("T14", [town.dk[r]["DKBM"]], "%s 的地块位于相邻组的组级区域内（插花地）" % unit)
+    free = [(r,) for r in plain if town.dk[r]["DKLB"] in ("21", "22", "99")]
+    picks = [p[0] for p in pick(town, free, used, 40)]
+    if len(picks) >= 3:
+        short, d1 = picks[0], picks[1]
+        same = [x for x in picks[2:] if town.dk[x]["_group"] == town.dk[d1]["_group"]
+                and x not in ix.neighbours([d1])]
+        if not same:
+            return
+        d2 = same[0]
+        town.dk[short]["DKBM"] = town.dk[short]["DKBM"][:18]
+        town.note("A04", [town.dk[short]["DKBM"]], "地块代码只有 18 位（界址点、界址线的 DKBM 随之）",
+                  _refs=town.dk[short]["DKBM"])
+        town.dk[d2]["DKBM"] = town.dk[d1]["DKBM"]
+        town.note("A06", [town.dk[d1]["DKBM"]], "两个地块要素使用同一地块代码", also=["T16"],
+                  also_note="界址点/线按地块代码找到的是另一块同码地块", _refs=town.dk[d1]["DKBM"])
