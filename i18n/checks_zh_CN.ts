@@ -13,20 +13,7 @@
     <message><source>Choose the township database…</source><translation>选择乡镇数据库…</translation></message>
     <message><source>Use the database of the loaded DK layer</source><translation>使用已加载地块图层（DK）所在的数据库</translation></message>
     <message><source>Read the stored errors again</source><translation>重新读取已保存的检查结果</translation></message>
-    <message><source>Previous</source><translation>上一条</translation></message>
-    <message><source>Previous error</source><translation>上一条错误</translation></message>
-    <message><source>Next</source><translation>下一条</translation></message>
-    <message><source>Next error</source><translation>下一条错误</translation></message>
-    <message><source>Mark fixed</source><translation>复查修正</translation></message>
-    <message><source>Re-check the objects of this error; it is marked fixed when it is no longer found</source><translation>重新检查该错误涉及的对象；不再发现时标记为已修正</translation></message>
-    <message><source>Accept…</source><translation>接受…</translation></message>
-    <message><source>Accept this error with a reason</source><translation>填写理由后接受该错误</translation></message>
-    <message><source>Withdraw</source><translation>撤回接受</translation></message>
-    <message><source>Withdraw the acceptance: the error is open again</source><translation>撤回接受理由，错误恢复为未处理</translation></message>
-    <message><source>Show on map</source><translation>在地图上显示</translation></message>
-    <message><source>Show the errors as a styled layer group</source><translation>以“自查结果”图层组在地图上显示错误</translation></message>
-    <message><source>Export list…</source><translation>导出清单…</translation></message>
-    <message><source>Export the filtered list to Excel</source><translation>将筛选后的清单导出为 Excel</translation></message>
+    <message><source>Reason: {0} ({1}, {2})</source><translation>理由：{0}（{1}，{2}）</translation></message>
     <message><source>Township database</source><translation>乡镇数据库</translation></message>
     <message><source>Checking…</source><translation>正在检查…</translation></message>
     <message><source>Re-check</source><translation>复查</translation></message>
@@ -35,7 +22,6 @@
     <message><source>Showing {0} / {1} in total; {2} errors, {3} warnings</source><translation>显示 {0} / 共 {1} 条；错误 {2}，警告 {3}</translation></message>
     <message><source>{0} records exported to {1}</source><translation>已导出 {0} 条记录到 {1}</translation></message>
     <message><source>Latest run: {0}, scope {1}.</source><translation>最近一次检查：{0}，范围 {1}。</translation></message>
-    <message><source>{0} cannot be accepted (S01, S02, T01 and T02 must be fixed in the data)</source><translation>{0} 不能接受（S01、S02、T01、T02 必须在数据中修正）</translation></message>
 </context>
 <context>
     <name>CheckAcceptDialog</name>
@@ -115,5 +101,23 @@
     <message><source>Related codes</source><translation>相关编码</translation></message>
     <message><source>Note</source><translation>说明</translation></message>
     <message><source>Last found</source><translation>最近发现</translation></message>
+</context>
+<context>
+    <name>CheckActionBar</name>
+    <message><source>Previous</source><translation>上一条</translation></message>
+    <message><source>Previous error</source><translation>上一条错误</translation></message>
+    <message><source>Next</source><translation>下一条</translation></message>
+    <message><source>Next error</source><translation>下一条错误</translation></message>
+    <message><source>Mark fixed</source><translation>复查修正</translation></message>
+    <message><source>Re-check the objects of this error; it is marked fixed when it is no longer found</source><translation>重新检查该错误涉及的对象；不再发现时标记为已修正</translation></message>
+    <message><source>Accept…</source><translation>接受…</translation></message>
+    <message><source>Accept this error with a reason</source><translation>填写理由后接受该错误</translation></message>
+    <message><source>Withdraw</source><translation>撤回接受</translation></message>
+    <message><source>Withdraw the acceptance: the error is open again</source><translation>撤回接受理由，错误恢复为未处理</translation></message>
+    <message><source>Show on map</source><translation>在地图上显示</translation></message>
+    <message><source>Show the errors as a styled layer group</source><translation>以“自查结果”图层组在地图上显示错误</translation></message>
+    <message><source>Export list…</source><translation>导出清单…</translation></message>
+    <message><source>Export the filtered list to Excel</source><translation>将筛选后的清单导出为 Excel</translation></message>
+    <message><source>{0} cannot be accepted (S01, S02, T01 and T02 must be fixed in the data)</source><translation>{0} 不能接受（S01、S02、T01、T02 必须在数据中修正）</translation></message>
 </context>
 </TS>

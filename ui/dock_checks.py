@@ -3,19 +3,19 @@
 Only a view: rules run in checks/ (as a QgsTask), states live in qq_error
 (checks.persistence), records come from checks.error_records.
 """
+import html
 import os
 
 from qgis.core import Qgis, QgsApplication, QgsProject
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QDate, Qt, QTimer
 from qgis.PyQt.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                                 QPushButton, QShortcut, QTableView, QToolButton, QVBoxLayout,
-                                 QWidget)
-from qgis.PyQt.QtGui import QKeySequence
+                                 QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from ..checks import error_records, recheck
 from ..core.township_db import DatabaseError, TownshipDB
 from .check_accept_dialog import CheckAcceptDialog, default_reviewer
+from .check_action_bar import CheckActionBar
 from .check_edit_watch import PlotEditWatcher
 from .check_error_layer import CheckErrorLayers
 from .check_filter_bar import CheckFilterBar
@@ -97,7 +97,23 @@ class ChecksDock(QgsDockWidget):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         lay.addWidget(self.table, 1)
-        lay.addLayout(self._build_buttons())
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        lay.addWidget(self.detail)
+        self.action_bar = CheckActionBar(self)
+        for signal, slot in ((self.action_bar.previousRequested, self.previous_error),
+                             (self.action_bar.nextRequested, self.next_error),
+                             (self.action_bar.verifyRequested, self.verify_current),
+                             (self.action_bar.acceptRequested, self.accept_current),
+                             (self.action_bar.withdrawRequested, self.withdraw_current),
+                             (self.action_bar.exportRequested, self.export_xlsx),
+                             (self.action_bar.layerToggled, self.toggle_error_layer)):
+            signal.connect(lambda *_, f=slot: f())
+        # the buttons by name, for keyboard-free use and tests
+        self.accept_btn, self.withdraw_btn = self.action_bar.accept_btn, self.action_bar.withdraw_btn
+        self.layer_btn, self.verify_btn = self.action_bar.layer_btn, self.action_bar.verify_btn
+        lay.addWidget(self.action_bar)
         self.status = QLabel()
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
@@ -112,46 +128,6 @@ class ChecksDock(QgsDockWidget):
         btn.clicked.connect(lambda *_: slot())
         layout.addWidget(btn)
         return btn
-
-    def _button(self, layout, icon, text, tip, slot, shortcut=None):
-        btn = QPushButton(_icon(icon), text)
-        btn.setToolTip(tip)
-        btn.clicked.connect(lambda *_: slot())
-        if shortcut:
-            sc = QShortcut(QKeySequence(shortcut), self)
-            sc.setContext(Qt.WidgetWithChildrenShortcut)
-            sc.activated.connect(slot)
-            btn.setToolTip("%s (%s)" % (tip, shortcut))
-        layout.addWidget(btn)
-        return btn
-
-    def _build_buttons(self):
-        outer = QVBoxLayout()
-        row = QHBoxLayout()
-        self.prev_btn = self._button(row, "/mActionArrowLeft.svg", self.tr("Previous"),
-                                     self.tr("Previous error"), self.previous_error, "Shift+F8")
-        self.next_btn = self._button(row, "/mActionArrowRight.svg", self.tr("Next"),
-                                     self.tr("Next error"), self.next_error, "F8")
-        self.verify_btn = self._button(row, "/mActionRefresh.svg", self.tr("Mark fixed"),
-                                       self.tr("Re-check the objects of this error; it is marked "
-                                               "fixed when it is no longer found"), self.verify_current)
-        self.accept_btn = self._button(row, "/mActionCheckQgisVersion.svg", self.tr("Accept…"),
-                                       self.tr("Accept this error with a reason"), self.accept_current)
-        self.withdraw_btn = self._button(row, "/mActionUndo.svg", self.tr("Withdraw"),
-                                         self.tr("Withdraw the acceptance: the error is open again"),
-                                         self.withdraw_current)
-        outer.addLayout(row)
-        row = QHBoxLayout()
-        self.layer_btn = self._button(row, "/mActionAddLayer.svg", self.tr("Show on map"),
-                                      self.tr("Show the errors as a styled layer group"),
-                                      self.toggle_error_layer)
-        self.layer_btn.setCheckable(True)
-        self.layer_btn.setChecked(True)
-        self.export_btn = self._button(row, "/mActionSaveAsXLSX.svg" , self.tr("Export list…"),
-                                       self.tr("Export the filtered list to Excel"), self.export_xlsx)
-        row.addStretch(1)
-        outer.addLayout(row)
-        return outer
 
     # --- database -------------------------------------------------------------
     def browse_database(self):
@@ -252,6 +228,7 @@ class ChecksDock(QgsDockWidget):
         if current is not None:
             self._reselect(current, row)
         self._update_buttons()
+        self._show_detail(self.current_record())
 
     def _show_run(self, run):
         text = self.last_message
@@ -311,26 +288,26 @@ class ChecksDock(QgsDockWidget):
     def _current_changed(self, *_):
         rec = self.current_record()
         self._update_buttons()
+        self._show_detail(rec)
         if rec is not None:
             self.map.show(rec)
 
+    def _show_detail(self, rec):
+        """The full message of the current error (the table cuts it), and why it was accepted."""
+        if rec is None:
+            self.detail.clear()
+            return
+        text = "<b>%s %s</b>（%s，%s）<br>%s" % (rec.rule, html.escape(rec.rule_title), rec.severity_text,
+                                                rec.state_text, html.escape(rec.message))
+        if rec.reason:
+            text += "<br>" + html.escape(self.tr("Reason: {0} ({1}, {2})").format(
+                rec.reason, rec.state_by, rec.state_at.replace("T", " ")))
+        self.detail.setText(text)
+
     # --- states -----------------------------------------------------------------
     def _update_buttons(self):
-        rec = self.current_record()
-        busy = self.run_panel.is_running()
-        has_rows = self.proxy.rowCount() > 0
-        self.prev_btn.setEnabled(has_rows)
-        self.next_btn.setEnabled(has_rows)
-        self.export_btn.setEnabled(has_rows)
-        self.verify_btn.setEnabled(rec is not None and rec.state != "fixed" and not busy)
-        can_accept = rec is not None and rec.state == "open" and rec.acceptable
-        self.accept_btn.setEnabled(can_accept)
-        if rec is not None and not rec.acceptable:
-            self.accept_btn.setToolTip(self.tr("{0} cannot be accepted (S01, S02, T01 and T02 must be "
-                                               "fixed in the data)").format(rec.rule))
-        else:
-            self.accept_btn.setToolTip(self.tr("Accept this error with a reason"))
-        self.withdraw_btn.setEnabled(rec is not None and rec.state == "accepted")
+        self.action_bar.follow(self.current_record(), self.proxy.rowCount() > 0,
+                            self.run_panel.is_running())
 
     def accept_current(self, reason=None, who=None):
         """Accept the current error (asks for the reason when none is given)."""
@@ -368,6 +345,7 @@ class ChecksDock(QgsDockWidget):
         self._update_counts()
         self._reselect(new, row)
         self._update_buttons()
+        self._show_detail(self.current_record())
         return True
 
     def verify_current(self):
