@@ -136,7 +136,7 @@ class CheckRunPanel(QgsCollapsibleGroupBox):
 
     def _done(self, ok):
         task, self.task = self.task, None
-        canceled = task.canceled_by_user or task.isCanceled()
+        canceled = not ok and (task.canceled_by_user or task.isCanceled())
         if ok and task.result is not None:
             found = task.result.findings
             errors = sum(1 for f in found if f.severity == "E")
