@@ -10,7 +10,6 @@ import shapely
 
 from . import names
 from .defects_plots import PlotIndex, add_pt, compact, new_dkbm, pick, unit_vectors
-from .layout import cells_ring
 
 
 def _keys(town, rows):
@@ -168,7 +167,8 @@ def _edge_pairs(town, ix, plain, used, min_len, interior=False, same_group=True)
                 continue
             if unit_vectors(ix, a, b)[0] < min_len:
                 continue
-            if interior and (ix.on_land_edge(blk, a) or ix.on_land_edge(blk, b)):
+            if interior and (ix.on_land_edge(blk, a) or ix.on_land_edge(blk, b)
+                             or a in ix.pond_pts or b in ix.pond_pts):
                 continue
             touching = set(ix.pt_rows[a]) | set(ix.pt_rows[b])
             if interior and (not touching <= set(plain)):
@@ -210,12 +210,9 @@ def _t04_t05(town, ix, plain, used):
 
 def _t06(town, ix, plain, used):
     """Holes at interior nodes met by exactly three plots: a 12 m² triangle; grave sites in MZDW."""
-    pond_pts = set()
-    for bi, i, j in town.plan.ponds:
-        pond_pts.update(cells_ring(town.plan.blocks[bi], [(i, j)]))
     cands = []
     for p, rows in ix.pt_rows.items():
-        if len(rows) != 3 or p in pond_pts or not set(rows) <= set(plain):
+        if len(rows) != 3 or p in ix.pond_pts or not set(rows) <= set(plain):
             continue
         blk = ix.block(rows[0])
         if ix.on_land_edge(blk, p) or len({town.dk[x]["_group"] for x in rows}) != 1:
@@ -412,10 +409,9 @@ def _area(town, r):
 
 
 def _t07_t02(town, ix, plain, used):
-    roomy = [(r,) for r in plain if ix.coverage_room(town.dk[r]["_group"], 0.0)]
-    for (r,) in pick(town, roomy, used, 2):
-        if not ix.coverage_room(town.dk[r]["_group"], _area(town, r)):
-            continue
+    def room(cand):
+        return ix.coverage_room(town.dk[cand[0]]["_group"], _area(town, cand[0]))
+    for (r,) in pick(town, [(r,) for r in plain], used, 2, room):
         row = _copy_row(town, r)
         town.shapes.append(copy.deepcopy(town.shapes[r]))
         used.add(len(town.dk) - 1)
@@ -439,26 +435,26 @@ def _relabel(town, ix, plain, used):
         by_village.setdefault(town.plan.groups[g]["village"], []).append(g)
     cands = [(r,) for r in plain if town.dk[r]["DKLB"] == "10" and town.dk[r]["_group"] in normal
              and len(by_village.get(town.dk[r]["_village"], ())) > 1]
-    done = 0
-    for (r,) in pick(town, cands, used, len(cands)):
-        mates = [g for g in by_village[town.dk[r]["_village"]] if g != town.dk[r]["_group"]
-                 and ix.coverage_room(g, 0.0)]
-        if not mates or not ix.coverage_room(mates[0], _area(town, r)):
-            used.discard(r)
-            continue
-        g_new = mates[0]
-        unit = town.plan.groups[g_new]["code"]
-        hh = [c for c in town.contractors if c.fbfbm == unit and c.kind == "1" and c.original]
+    def target(cand):
+        r = cand[0]
         old = [c for c in town.contractors if r in c.plots]
-        if done == 2 or not hh or not old or not old[0].original or len(old[0].plots) < 2:
-            used.discard(r)
-            continue
-        done += 1
-        old[0].plots.remove(r)
-        hh[0].plots.append(r)
+        if not old or not old[0].original or len(old[0].plots) < 2:
+            return False
+        for g in by_village[town.dk[r]["_village"]]:
+            unit = town.plan.groups[g]["code"]
+            hh = [c for c in town.contractors if c.fbfbm == unit and c.kind == "1" and c.original]
+            if g != town.dk[r]["_group"] and hh and ix.coverage_room(g, _area(town, r)):
+                moves[r] = (g, unit, hh[0], old[0])
+                return True
+        return False
+    moves = {}
+    for (r,) in pick(town, cands, used, 2, target):
+        g_new, unit, hh, old = moves[r]
+        old.plots.remove(r)
+        hh.plots.append(r)
         town.dk[r]["DKBM"] = new_dkbm(town, unit)
         town.dk[r]["_group"] = g_new
-        town.dk[r]["ZJRXM"] = hh[0].name
+        town.dk[r]["ZJRXM"] = hh.name
         _mark(used, ix, [r])
         town.note("T14", [town.dk[r]["DKBM"]], "%s 的地块位于相邻组的组级区域内（插花地）" % unit)
     free = [(r,) for r in plain if town.dk[r]["DKLB"] in ("21", "22", "99")]

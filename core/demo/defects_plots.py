@@ -15,6 +15,8 @@ class PlotIndex:
         self.rebuild()
 
     def rebuild(self):
+        from .layout import cells_ring
+        self.pond_pts = {q for bi, i, j in self.plan.ponds for q in cells_ring(self.plan.blocks[bi], [(i, j)])}
         self.pt_rows.clear()
         self.edge_rows.clear()
         for i, s in enumerate(self.town.shapes):
@@ -144,14 +146,15 @@ def compact(town) -> None:
             town.dk[i]["_holder"] = k
 
 
-def pick(town, candidates, used: set, count: int = 1):
-    """Up to count candidates (in a deterministic shuffled order) whose rows are all unused."""
+def pick(town, candidates, used: set, count: int = 1, accept=None):
+    """Up to count candidates (in a deterministic shuffled order) whose rows are all unused
+    and that accept(candidate) admits."""
     out = []
     order = town.rng.permutation(len(candidates)).tolist() if candidates else []
     for k in order:
         cand = candidates[k]
         rows = cand[0] if isinstance(cand[0], (list, tuple, set, frozenset)) else [cand[0]]
-        if any(r in used for r in rows):
+        if any(r in used for r in rows) or (accept is not None and not accept(cand)):
             continue
         out.append(cand)
         used.update(rows)

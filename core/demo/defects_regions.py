@@ -2,7 +2,6 @@
 import numpy as np
 import shapely
 
-from .defects_values import _free_plots
 
 
 def apply_lines(town):
@@ -141,14 +140,15 @@ def apply_regions(town):
     cj = {r["CJQYDM"]: g for r, g in reg["CJQY"]}
     town_geom = reg["XJQY"][0][1]
     segs = _outline_segments(zj, town_geom)
-    roles = {town.plan.groups[g]["code"] for g in getattr(town, "group_roles", {})}
-    order = sorted((c for c in segs if c not in roles), key=lambda c: (-round(segs[c][0], 3), c))
+    order = sorted(segs, key=lambda c: (-round(segs[c][0], 3), c))
     forest, tab_a = order[:2], order[2] if len(order) > 2 else None
+    taken = []
     for code in forest:
         length, side, line = segs[code]
         plots = sum(r["SCMJ"] or 0 for r in town.dk if r["DKBM"][:14] == code)
         depth = max(100.0, round(6.0 * plots / length, 0))
         wood = _outward(side, line, depth)
+        taken.append(wood)
         zj[code] = shapely.union_all([zj[code], wood])
         cj[code[:12]] = shapely.union_all([cj[code[:12]], wood])
         town.note("M04", [code], "组级区域含 %.0f 公顷集体山林，地块面积仅占约 %.0f%%" % (
@@ -157,19 +157,24 @@ def apply_regions(town):
     if tab_a:
         length, side, line = segs[tab_a]
         tab = _outward(side, line, 3.0, (0.5 - 15.0 / length, 0.5 + 15.0 / length))
+        taken.append(tab)
         zj[tab_a] = shapely.union_all([zj[tab_a], tab])
         town.note("T15", [tab_a, tab_a[:12]], "组级区域超出所属村级区域 3 米（%.0f 平方米）" % tab.area)
-    used_v = {c[:12] for c in forest} | ({tab_a[:12]} if tab_a else set())
     vsegs = _outline_segments(cj, town_geom)
-    for code in sorted(vsegs, key=lambda c: -vsegs[c][0]):
-        if code in used_v:
-            continue
+    blocked = shapely.union_all(taken).buffer(5.0) if taken else None
+    done = False
+    for code in sorted(vsegs, key=lambda c: (-round(vsegs[c][0], 3), c)):
         length, side, line = vsegs[code]
-        tab = _outward(side, line, 3.0, (0.5 - 20.0 / length, 0.5 + 20.0 / length))
-        cj[code] = shapely.union_all([cj[code], tab])
-        town.note("T15", [code, code[:9]], "村级区域超出乡级区域 3 米（%.0f 平方米）" % tab.area)
-        break
-    _overlap(town, zj, roles | set(forest) | ({tab_a} if tab_a else set()))
+        for at in (0.5, 0.2, 0.8):
+            tab = _outward(side, line, 3.0, (at - 20.0 / length, at + 20.0 / length))
+            if blocked is None or not tab.intersects(blocked):
+                cj[code] = shapely.union_all([cj[code], tab])
+                town.note("T15", [code, code[:9]], "村级区域超出乡级区域 3 米（%.0f 平方米）" % tab.area)
+                done = True
+                break
+        if done:
+            break
+    _overlap(town, zj, set(forest) | ({tab_a} if tab_a else set()))
     reg["ZJQY"] = [(r, zj[r["ZJQYDM"]]) for r, _ in reg["ZJQY"]]
     reg["CJQY"] = [(r, cj[r["CJQYDM"]]) for r, _ in reg["CJQY"]]
     reg["XJQY"] = [(reg["XJQY"][0][0], town_geom)]
