@@ -291,6 +291,8 @@ class ChecksDock(QgsDockWidget):
         self._show_detail(rec)
         if rec is not None:
             self.map.show(rec)
+            # after the detail line has taken its height, or the row may end up hidden
+            QTimer.singleShot(0, lambda: self.table.scrollTo(self.table.currentIndex()))
 
     def _show_detail(self, rec):
         """The full message of the current error (the table cuts it), and why it was accepted."""
