@@ -456,6 +456,10 @@
         <source>(no code yet, fid {0})</source>
         <translation>（尚未编码，fid {0}）</translation>
     </message>
+    <message>
+        <source>{0} ({1}); {2} plots, total {3}</source>
+        <translation>{0}（{1}）；{2} 块，总面积 {3}</translation>
+    </message>
 </context>
 <context>
     <name>HouseholdPanel</name>

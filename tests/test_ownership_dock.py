@@ -76,6 +76,10 @@ def test_dock_detects_database_and_follows_selection(dock, township):
     assert panel.plot_box.labels["SIZHI"].text() == "东至 路；南至 沟；西至 渠；北至 田"
     assert panel.right_box.labels["CBF"].text() == H1 + " 张三"
     assert panel.right_box.labels["STATUS"].text().startswith("已登记")
+    assert panel.right_box.labels["CBHTBM"].text() == \
+        "%sJ (家庭承包); 2 plots, total 4000.00 m²（6.00 亩）" % H1
+    assert panel.right_box.labels["HTMJ"].text() == "2000.00 m²（3.00 亩）"
+    assert panel.right_box.labels["WAY"].text() == "家庭承包"
     hh = dock.household_panel
     assert [r["CYXM"] for r in hh.members.rows] == ["张三", "王芳", "张小明"]
     assert hh.members.rows[0]["BIRTH"] == "1965-03-12"

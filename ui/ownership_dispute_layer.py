@@ -13,7 +13,7 @@ FIELDS = (("dispute", QVariant.Int), ("status", QVariant.String), ("status_name"
 def _style(layer):
     root = QgsRuleBasedRenderer.Rule(None)
     styles = ((disputes.OPEN, {"color": "227,26,28,255", "width": "1.2", "line_style": "dash"}),
-              (disputes.RESOLVED, {"color": "130,130,130,255", "width": "0.6", "line_style": "dot"}))
+              (disputes.RESOLVED, {"color": "140,140,140,255", "width": "1.0", "line_style": "dash"}))
     for status, props in styles:
         rule = QgsRuleBasedRenderer.Rule(QgsLineSymbol.createSimple(props), 0, 0,
                                          "\"status\" = '%s'" % status, disputes.STATUS_NAMES[status])

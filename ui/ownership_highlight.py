@@ -3,7 +3,7 @@ from qgis.core import QgsFeatureRequest, QgsRectangle
 from qgis.gui import QgsHighlight
 from qgis.PyQt.QtGui import QColor
 
-HOUSEHOLD_COLOUR = QColor(255, 120, 0)
+HOUSEHOLD_COLOUR = QColor(0, 102, 255)   # blue: apart from green plots, yellow selection, orange MZDW
 
 
 class PlotHighlighter:

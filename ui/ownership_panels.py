@@ -105,8 +105,14 @@ class PlotPanel(QWidget):
             self.plot_box.set(None)
         right = {}
         if link is not None:
+            contract = info.get("contract")
+            code = link.get("CBHTBM")
+            if contract is not None:
+                code = self.tr("{0} ({1}); {2} plots, total {3}").format(
+                    code, contract.get("CBFS_NAME") or "", cell_text(contract.get("CBDKZS")),
+                    area_text(contract.get("HTZMJ"), contract.get("HTZMJM")))
             right = {"CBF": "%s %s" % (link.get("CBFBM") or "", (cbf or {}).get("CBFMC") or ""),
-                     "CBHTBM": link.get("CBHTBM"), "HTMJ": area_text(link.get("HTMJ"), link.get("HTMJM")),
+                     "CBHTBM": code, "HTMJ": area_text(link.get("HTMJ"), link.get("HTMJM")),
                      "WAY": link.get("CBJYQQDFS_NAME"), "STATUS": info.get("status")}
         elif plot is not None:
             right = {"CBF": self.tr("(no contractor)")}
