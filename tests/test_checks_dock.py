@@ -195,6 +195,7 @@ def test_accept_and_withdraw_are_stored(dock, qtbot, township):
     assert row["reason"] == "四至由村组出具证明，已现场确认"
     assert row["state_by"] == "审核员甲" and row["state_at"]
     assert dock.current_record().state == "accepted"
+    assert "四至由村组出具证明" in dock.detail.text() and "审核员甲" in dock.detail.text()
     assert dock.withdraw_btn.isEnabled() and not dock.accept_btn.isEnabled()
     assert dock.withdraw_current("审核员甲")
     assert qq_error(township, rule="A13")[0]["state"] == "open"
@@ -293,8 +294,10 @@ def test_only_in_map_extent(dock, qtbot, qgis_iface):
 def test_error_layer_group_shown_and_removed(dock, qtbot):
     run_and_wait(dock, qtbot, rules=["M01", "A13"])
     assert dock.layer_btn.isChecked() and dock.error_layers.is_shown()   # shown after each run
+    written_by_task = dock.error_layers.path
     path = dock.show_error_layer()
-    assert os.path.exists(path)
+    assert os.path.exists(path) and path != written_by_task
+    assert not os.path.exists(written_by_task)       # replaced files are deleted
     from quequan.export.error_layer import read_error_layer
     assert sorted(r["rule"] for r in read_error_layer(path)) == ["A13", "M01"]
     layers = dock.error_layers.layers()
@@ -306,6 +309,8 @@ def test_error_layer_group_shown_and_removed(dock, qtbot):
     dock.remove_error_layer()
     assert QgsProject.instance().layerTreeRoot().findGroup("Self-check results") is None
     assert all(QgsProject.instance().mapLayer(l) is None for l in dock.error_layers.layer_ids)
+    dock.shutdown()
+    assert not os.path.exists(path)
 
 
 def test_export_filtered_list_to_xlsx(dock, qtbot, tmp_path):

@@ -1,6 +1,7 @@
 """The "自查结果" layer group: the error register written as a GeoPackage and styled by rule."""
 import os
 import tempfile
+import uuid
 
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication
@@ -10,13 +11,18 @@ from ..export.error_layer import ERROR_LAYER_NAME, write_error_layer
 from .error_style import apply_rule_style
 
 
-def error_layer_path(db_path: str) -> str:
-    """<database>_自查结果.gpkg next to the database, or a temp file when that folder is read-only."""
-    base = os.path.splitext(os.path.basename(db_path))[0]
-    folder = os.path.dirname(os.path.abspath(db_path))
-    if os.access(folder, os.W_OK):
-        return os.path.join(folder, base + "_自查结果.gpkg")
-    return os.path.join(tempfile.gettempdir(), base + "_自查结果.gpkg")
+def new_layer_path(db_path: str) -> str:
+    """A fresh file per write in the temp folder: QGIS may still hold the previous file open
+    (and Windows then refuses to rewrite it)."""
+    folder = os.path.join(tempfile.gettempdir(), "quequan_checks")
+    os.makedirs(folder, exist_ok=True)
+    base = os.path.splitext(os.path.basename(db_path or "township"))[0]
+    return os.path.join(folder, "%s_自查结果_%s.gpkg" % (base, uuid.uuid4().hex[:8]))
+
+
+def write_layer_file(path: str, records, epsg) -> str:
+    """The register without its fixed errors as an error layer file (Qt-free: runs in the task)."""
+    return write_error_layer(path, [r for r in records if r.state != "fixed"], epsg)
 
 
 class CheckErrorLayers:
@@ -27,6 +33,7 @@ class CheckErrorLayers:
         self.group = None
         self.layer_ids = []
         self.path = ""
+        self._files = []   # files written by this object, deleted once no layer uses them
 
     @staticmethod
     def tr(text):
@@ -39,13 +46,17 @@ class CheckErrorLayers:
         return [self.project.mapLayer(i) for i in self.layer_ids if self.project.mapLayer(i)]
 
     def show(self, records, db_path, epsg):
-        """(Re)write the file from records (fixed ones left out) and load it in a group on top."""
+        """Write the records (fixed ones left out) and load them in a group on top."""
+        return self.load(write_layer_file(new_layer_path(db_path), records, epsg))
+
+    def load(self, path):
+        """Replace the shown layers by those of an error layer file written before."""
         self.remove()
-        self.path = error_layer_path(db_path)
-        write_error_layer(self.path, [r for r in records if r.state != "fixed"], epsg)
+        self.path = path
+        self._files.append(path)
         layers = []
         for gtype, label in self.GEOMETRY_TYPES:
-            uri = "%s|layername=%s|geometrytype=%s" % (self.path, ERROR_LAYER_NAME, gtype)
+            uri = "%s|layername=%s|geometrytype=%s" % (path, ERROR_LAYER_NAME, gtype)
             layer = QgsVectorLayer(uri, self.tr(label), "ogr")
             if layer.isValid() and layer.featureCount() > 0:
                 apply_rule_style(layer, catalogue.RULES)
@@ -56,7 +67,25 @@ class CheckErrorLayers:
                 self.project.addMapLayer(layer, False)
                 self.group.addLayer(layer)
                 self.layer_ids.append(layer.id())
-        return self.path
+        self._delete_old_files()
+        return path
+
+    def _delete_old_files(self, keep_current=True):
+        left = []
+        for f in self._files:
+            if keep_current and f == self.path:
+                left.append(f)
+                continue
+            try:
+                os.remove(f)
+            except OSError:   # still open somewhere: try again next time
+                left.append(f)
+        self._files = left
+
+    def shutdown(self):
+        self.remove()
+        self.path = ""
+        self._delete_old_files(keep_current=False)
 
     def remove(self):
         for lid in self.layer_ids:

@@ -28,6 +28,7 @@ class CheckRunPanel(QgsCollapsibleGroupBox):
         self.db_path = ""
         self.task = None
         self.last_outcome = None   # plain values: QGIS deletes a finished task soon after
+        self.layer_path_factory = None   # () -> path for the error layer file, or None
         self._queued_keys = set()
         lay = QVBoxLayout(self)
         self.rule_tree = CheckRuleTree(registry.implemented())
@@ -121,6 +122,8 @@ class CheckRunPanel(QgsCollapsibleGroupBox):
     def launch(self, title, rules, **kwargs):
         if self.task is not None:
             return self.tr("A check is already running.")
+        if self.layer_path_factory is not None:
+            kwargs.setdefault("layer_path", self.layer_path_factory())
         self.task = CheckTask(title, self.db_path, rules, **kwargs)
         self.task.progressChanged.connect(lambda p: self.progress.setValue(int(p)))
         self.task.done.connect(self._done)
@@ -148,7 +151,9 @@ class CheckRunPanel(QgsCollapsibleGroupBox):
             message = self.tr("Check failed: {0}").format(
                 task.error.splitlines()[0] if task.error else "")
         self.last_outcome = {"ok": bool(ok), "canceled": canceled, "message": message,
-                             "result": task.result, "summary": task.summary, "error": task.error}
+                             "result": task.result, "summary": task.summary, "error": task.error,
+                             "records": task.records, "latest_run": task.latest_run,
+                             "layer_path": task.layer_path if ok else None}
         self.progress.setValue(100 if ok else 0)
         self._update()
         self.runFinished.emit(bool(ok), message)

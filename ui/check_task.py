@@ -9,15 +9,18 @@ import traceback
 from qgis.core import QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
+from .check_error_layer import write_layer_file
+
 
 class CheckTask(QgsTask):
     done = pyqtSignal(bool)
 
     def __init__(self, description, db_path, rules=None, scope=None, plot_keys=None,
-                 box=None, neighbours=False, parameters=None):
+                 box=None, neighbours=False, parameters=None, layer_path=None):
         """scope: unit code prefixes; plot_keys: DKBM list (with neighbours: also the units of
         the plots next to them); box: (minx, miny, maxx, maxy) in the database CRS. Plots and
-        boxes are checked as the 发包方 units that hold them (checks.recheck)."""
+        boxes are checked as the 发包方 units that hold them (checks.recheck). layer_path: also
+        write the error layer file there, off the main thread."""
         super().__init__(description, QgsTask.CanCancel)
         self.db_path = db_path
         self.rules = list(rules) if rules else None
@@ -26,6 +29,9 @@ class CheckTask(QgsTask):
         self.box = tuple(box) if box is not None else None
         self.neighbours = neighbours
         self.parameters = parameters
+        self.layer_path = layer_path
+        self.records = None       # the whole register after the run (checks.error_records)
+        self.latest_run = None
         self.result = None
         self.summary = None
         self.error = ""
@@ -34,7 +40,7 @@ class CheckTask(QgsTask):
     def run(self):
         from ..checks.context import Cancelled, CheckContext, Feedback
         from ..checks.engine import run_checks
-        from ..checks import recheck
+        from ..checks import error_records, recheck
         from ..core.township_db import TownshipDB
         try:
             from ..checks.persistence import store_run
@@ -61,6 +67,11 @@ class CheckTask(QgsTask):
                 feedback.check()
                 self.summary = store_run(db, result)
                 self.result = result
+                # what the dock shows next, read here so that the map and list swap at once
+                self.records = error_records.load_records(db)
+                self.latest_run = error_records.latest_run(db)
+                if self.layer_path:
+                    write_layer_file(self.layer_path, self.records, db.epsg("DK") if db.has("DK") else None)
             self.setProgress(100.0)
             return True
         except Cancelled:

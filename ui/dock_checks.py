@@ -17,7 +17,7 @@ from ..core.township_db import DatabaseError, TownshipDB
 from .check_accept_dialog import CheckAcceptDialog, default_reviewer
 from .check_action_bar import CheckActionBar
 from .check_edit_watch import PlotEditWatcher
-from .check_error_layer import CheckErrorLayers
+from .check_error_layer import CheckErrorLayers, new_layer_path
 from .check_filter_bar import CheckFilterBar
 from .check_map_link import CheckMapLink, loaded_dk_databases
 from .check_results_filter import CheckResultsFilter
@@ -75,6 +75,8 @@ class ChecksDock(QgsDockWidget):
         self.run_panel = CheckRunPanel(self.map.selected_keys, self.map.canvas_box)
         self.run_panel.runStarted.connect(self._run_started)
         self.run_panel.runFinished.connect(self._run_finished)
+        self.run_panel.layer_path_factory = lambda: (
+            new_layer_path(self.db_path) if self.layer_btn.isChecked() else None)
         lay.addWidget(self.run_panel)
         self.filters = CheckFilterBar()
         self.filters.changed.connect(self._apply_filters)
@@ -201,7 +203,14 @@ class ChecksDock(QgsDockWidget):
         self.last_message = message
         if not ok and not self.run_panel.last_outcome["canceled"]:
             self._message(message, Qgis.Critical)
-        self.reload(layers=ok)
+        outcome = self.run_panel.last_outcome
+        if not ok or outcome["records"] is None:
+            self.reload()
+            return
+        # the task has read the register and written the error layer: only swap them in
+        self._set_records(outcome["records"], outcome["latest_run"])
+        if outcome["layer_path"] and self.layer_btn.isChecked():
+            self.error_layers.load(outcome["layer_path"])
 
     def plots_edited(self, keys):
         if self.run_panel.auto_recheck.isChecked():
@@ -211,20 +220,23 @@ class ChecksDock(QgsDockWidget):
     def reload(self, layers=False):
         """Read the error register again, keeping the current error selected when it still shows;
         layers: also rewrite the error layer (after a run; a state change does not alter it)."""
-        current = self.current_record()
-        row = self.table.currentIndex().row()
         records, run = [], None
         if self.db_path and os.path.exists(self.db_path):
             with TownshipDB(self.db_path) as db:
                 records = error_records.load_records(db)
                 run = error_records.latest_run(db)
+        self._set_records(records, run)
+        if layers and self.layer_btn.isChecked():
+            self.show_error_layer()
+
+    def _set_records(self, records, run):
+        current = self.current_record()
+        row = self.table.currentIndex().row()
         self.model.set_records(records)
         villages, groups = error_records.units_of(records)
         self.filters.set_choices({r.rule for r in records}, villages, groups)
         self._apply_filters()
         self._show_run(run)
-        if layers and self.layer_btn.isChecked():
-            self.show_error_layer()
         if current is not None:
             self._reselect(current, row)
         self._update_buttons()
@@ -397,7 +409,7 @@ class ChecksDock(QgsDockWidget):
         self.run_panel.shutdown()
         self.watcher.unwatch()
         self.map.clear()
-        self.error_layers.remove()
+        self.error_layers.shutdown()
         for signal, slot in ((self.canvas.extentsChanged, self._extent_changed),
                              (QgsProject.instance().layersAdded, self._layers_changed),
                              (QgsProject.instance().layersRemoved, self._layers_changed)):
