@@ -1,2 +1,4 @@
 """Deterministic demo township (湖南省衡东县) with optional injected defects; Qt-free."""
-from .generate import generate_township  # noqa: F401  (the public entry point)
+from .generate import generate_township
+
+__all__ = ["generate_township"]

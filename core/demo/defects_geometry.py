@@ -8,89 +8,22 @@ import copy
 import numpy as np
 import shapely
 
-from . import names
 from .defects_plots import PlotIndex, add_pt, compact, new_dkbm, pick, unit_vectors
+from .defects_units import area, delete_group, mark, recode, relabel, reserve_groups
 
 
 def _keys(town, rows):
     return sorted(town.dk[r]["DKBM"] for r in rows)
 
 
-def _reserve_groups(town):
-    """Groups for C01 (deleted), C03 (stage) and C02 (recoded households); the rest stay normal.
-
-    Every village keeps at least two groups without a role, and loses at most one group.
-    """
-    plan = town.plan
-    free = {v: len(vil["groups"]) for v, vil in enumerate(plan.villages)}
-    deleted = set()
-    roles = {}
-    wanted = ["C01", "C01", "C03a", "C03b", "C02", "C02"]
-    for g in town.rng.permutation(len(plan.groups)).tolist():
-        if not wanted:
-            break
-        v = plan.groups[g]["village"]
-        if free[v] <= 2 or (wanted[0] == "C01" and v in deleted):
-            continue
-        roles[g] = wanted.pop(0)
-        free[v] -= 1
-        if roles[g] == "C01":
-            deleted.add(v)
-    town.group_roles = roles
-    return roles
-
-
-def _delete_group(town, g):
-    grp = town.plan.groups[g]
-    grp["removed"] = True
-    town.removed_units.append(grp["code"])
-    rows = [i for i, r in enumerate(town.dk) if r["DKBM"][:14] == grp["code"]]
-    for i in rows:
-        town.dk[i]["_deleted"] = True
-    for c in town.contractors:
-        if c.fbfbm == grp["code"]:
-            c.__dict__["_deleted"] = True
-    pieces = [shapely.Polygon(np.array(ring, float) / 1000.0) for gi, ring in town.plan.pieces if gi == g]
-    town.extra_features.append((shapely.union_all(pieces), grp["name"], "99"))
-    town.note("C01", [grp["code"]], "组 %s 在村组名单中，但没有发包方、地块和承包方（数据尚未录入）" % grp["name"])
-
-
-def _recode(town, g):
-    """Move a few households of group g (and their plots) to a group code not on the list."""
-    plan = town.plan
-    grp = plan.groups[g]
-    vil = plan.villages[grp["village"]]
-    number = len(vil["groups"]) + 1 + sum(1 for x in plan.groups if x.get("recoded_from") is not None
-                                          and x["village"] == grp["village"])
-    code = "%s%02d" % (vil["code"], number)
-    unit = {"index": len(plan.groups), "village": grp["village"], "number": number, "code": code,
-            "name": names.group_name(vil["name"], number), "dates": grp["dates"],
-            "clans": grp.get("clans"), "recoded_from": g}
-    hh = [c for c in town.contractors if c.fbfbm == grp["code"] and c.kind == "1"][:3]
-    if not hh:
-        return
-    seq = 0
-    for n, c in enumerate(hh, start=1):
-        c.cbfbm, c.fbfbm, c.unit = "%s%04d" % (code, n), code, unit
-        for i in sorted(c.plots):
-            seq += 1
-            town.dk[i]["DKBM"] = "%s%05d" % (code, seq)
-            town.dk[i]["_group"] = unit["index"]
-    unit["leader"] = hh[0].household.head
-    plan.groups.append(unit)
-    town.recoded = getattr(town, "recoded", []) + [c.cbfbm for c in hh]
-    town.note("C02", [code], "%d 块地和 %d 户承包方编为 %s，该组不在村组名单中（名单只有 %s 的 %d 个组）"
-              % (seq, len(hh), code, vil["name"], len(vil["groups"])))
-
-
 def apply_plots(town):
-    roles = _reserve_groups(town)
+    roles = reserve_groups(town)
     for g, role in sorted(roles.items()):
         if role == "C01":
-            _delete_group(town, g)
+            delete_group(town, g)
     for g, role in sorted(roles.items()):
         if role == "C02":
-            _recode(town, g)
+            recode(town, g)
     ix = PlotIndex(town)
     used = set(i for i, r in enumerate(town.dk) if r.get("_deleted"))
     town.used_rows = used
@@ -111,15 +44,10 @@ def apply_plots(town):
     _t13(town, ix, plain, used)
     _t03(town, ix, plain, used)
     _t07_t02(town, ix, plain, used)
-    _relabel(town, ix, plain, used)
+    relabel(town, ix, plain, used)
     town.used_dkbm = {town.dk[i]["DKBM"] for i in used if i < len(town.dk)
                       and not town.dk[i].get("_deleted")}
     compact(town)
-
-
-def _mark(used, ix, rows):
-    used.update(rows)
-    used.update(ix.neighbours(rows))
 
 
 def _road_candidates(town, ix, plain, used, min_len=8000, min_half=0, village_edge=None):
@@ -152,7 +80,7 @@ def _t01(town, ix, plain, used):
         p4 = p1 + u * 400
         pts = [add_pt(town.plan, p) for p in (p1, p4 + n_in * 200, p1 + n_in * 200, p4)]
         _insert(town, r, k, pts)
-        _mark(used, ix, [r])
+        mark(used, ix, [r])
         town.note("T01", _keys(town, [r]), "地块外缘自相交（0.4 米宽的“8”字扭结）")
 
 
@@ -197,13 +125,13 @@ def _t04_t05(town, ix, plain, used):
     for rows, k, a, b in pick(town, _edge_pairs(town, ix, plain, used, 12000), used, 2):
         r, other = rows[0], rows[1]
         _notch(town, ix, other, a, b, 300, 2000, r)
-        _mark(used, ix, rows)
+        mark(used, ix, rows)
         town.note("T04", _keys(town, [r, other]), "地块 %s 沿共用边伸入相邻地块 0.3 米（同一发包方）"
                   % town.dk[other]["DKBM"])
     for rows, k, a, b in pick(town, _edge_pairs(town, ix, plain, used, 10000, interior=True), used, 2):
         r, other = rows[0], rows[1]
         _notch(town, ix, other, a, b, 200, 1500, other)
-        _mark(used, ix, rows)
+        mark(used, ix, rows)
         town.note("T05", _keys(town, rows[2:] or rows[:2]), "地块 %s、%s 之间留有 0.2 米宽的缝隙"
                   % (town.dk[r]["DKBM"], town.dk[other]["DKBM"]))
 
@@ -233,7 +161,7 @@ def _t06(town, ix, plain, used):
             prev, nxt = ring[k - 1], ring[(k + 1) % len(ring)]
             town.shapes[x] = [[ring[:k] + [new[prev], new[nxt]] + ring[k + 1:]]]
         hole = shapely.Polygon(town.plan.xy([new[q] for q in nbrs])).convex_hull
-        _mark(used, ix, rows)
+        mark(used, ix, rows)
         if n < 2:
             town.note("T06", _keys(town, rows), "三块地之间 %.1f 平方米的三角形空洞，无地物覆盖" % hole.area)
         else:
@@ -272,7 +200,7 @@ def _t08(town, ix, plain, used):
         town.dk.append(row)
         town.shapes.append([[[p, c, q]]])
         used.add(len(town.dk) - 1)
-        _mark(used, ix, [r])
+        mark(used, ix, [r])
         area = leg * leg / 2e6
         town.note("T08", [row["DKBM"]], "分割后留下的 %.2f 平方米碎块（机动地）" % area, lookalike=n >= 2)
 
@@ -287,7 +215,7 @@ def _spikes(town, ix, plain, used):
         base = 30 if n < 2 else int(round(tip_len * np.tan(np.radians(3.05))))
         pts = [mid - u * base, mid - left * tip_len, mid + u * base]
         _insert(town, r, k, [add_pt(town.plan, p) for p in pts])
-        _mark(used, ix, [r])
+        mark(used, ix, [r])
         angle = 2 * np.degrees(np.arctan(base / float(tip_len)))
         town.note("T09", _keys(town, [r]), "伸入机耕路的尖角，长 %.1f 米，夹角 %.1f°" % (tip_len / 1000.0, angle),
                   lookalike=n >= 2)
@@ -299,7 +227,7 @@ def _t10(town, ix, plain, used):
         v1 = add_pt(town.plan, ix.xy(a) + u * round(length / 2))
         v2 = add_pt(town.plan, ix.xy(a) + u * (round(length / 2) + 20)) if n == 0 else v1
         _insert(town, r, k, [v1, v2])
-        _mark(used, ix, [r])
+        mark(used, ix, [r])
         town.note("T10", _keys(town, [r]), "双击产生的重复节点（相距 %s）" % ("0.02 米" if n == 0 else "0，完全重合"))
 
 
@@ -319,7 +247,7 @@ def _t11(town, ix, plain, used):
         p = add_pt(town.plan, ix.xy(n_) + unit_vectors(ix, m_, n_)[1] * 30)
         ring = ix.ring(moved)
         town.shapes[moved] = [[[p if q == n_ else q for q in ring]]]
-        _mark(used, ix, rows)
+        mark(used, ix, rows)
         town.note("T11", _keys(town, rows), "相邻地块公共角点未咬合，相距 0.03 米")
 
 
@@ -351,7 +279,7 @@ def _t12(town, ix, used):
         town.plan.xs[m], town.plan.ys[m] = int(round(foot[0])), int(round(foot[1]))
         ring = ix.ring(r)
         town.shapes[r] = [[ring[:k] + ring[k + 1:]]]
-        _mark(used, ix, rows)
+        mark(used, ix, rows)
         town.note("T12", _keys(town, others), "地块 %s、%s 的公共角点落在地块 %s 的直边上，%s 在该处没有节点"
                   % (town.dk[others[0]]["DKBM"], town.dk[others[1]]["DKBM"], town.dk[r]["DKBM"],
                      town.dk[r]["DKBM"]), related=[town.dk[r]["DKBM"]])
@@ -365,13 +293,13 @@ def _t13(town, ix, plain, used):
         t1 = ix.xy(a) + u * round(length * 0.3)
         t2 = ix.xy(a) + u * round(length * 0.7)
         _insert(town, r, k, [add_pt(town.plan, p) for p in (t1, t1 - left * depth, t2 - left * depth, t2)])
-        _mark(used, ix, [r])
+        mark(used, ix, [r])
         town.note("T13", _keys(town, [r]), "地块跨过村道伸入相邻村 1.5 米")
     pairs = _edge_pairs(town, ix, plain, used, 9000, interior=True, same_group=False)
     for rows, k, a, b in pick(town, pairs, used, 2):
         r, other = rows[0], rows[1]
         _notch(town, ix, other, a, b, 100, 1500, other)
-        _mark(used, ix, rows)
+        mark(used, ix, rows)
         town.note("T13", _keys(town, rows[2:]), "两个组的地块沿组界留下 0.1 米宽的缝隙")
 
 
@@ -392,7 +320,7 @@ def _t03(town, ix, plain, used):
         for c in town.contractors:
             if o in c.plots:
                 c.plots.remove(o)
-        _mark(used, ix, [r, o])
+        mark(used, ix, [r, o])
         town.note("T03", _keys(town, [r]), "一块地画成水渠两侧的两个部分")
 
 
@@ -404,18 +332,14 @@ def _copy_row(town, r, **changes):
     return row
 
 
-def _area(town, r):
-    return shapely.Polygon(town.plan.xy(town.shapes[r][0][0])).area
-
-
 def _t07_t02(town, ix, plain, used):
     def room(cand):
-        return ix.coverage_room(town.dk[cand[0]]["_group"], _area(town, cand[0]))
+        return ix.coverage_room(town.dk[cand[0]]["_group"], area(town, cand[0]))
     for (r,) in pick(town, [(r,) for r in plain], used, 2, room):
         row = _copy_row(town, r)
         town.shapes.append(copy.deepcopy(town.shapes[r]))
         used.add(len(town.dk) - 1)
-        _mark(used, ix, [r])
+        mark(used, ix, [r])
         town.note("T07", sorted([town.dk[r]["DKBM"], row["DKBM"]]), "同一地块以两个地块代码导入两次（机动地）")
     for n, (r,) in enumerate(pick(town, [(r,) for r in plain], used, 2)):
         row = _copy_row(town, r, _nogeom="null" if n == 0 else "empty")
@@ -425,50 +349,3 @@ def _t07_t02(town, ix, plain, used):
                   also=["A01"], also_note="没有图形就没有界址点，KJZB（M）为空")
 
 
-def _relabel(town, ix, plain, used):
-    """T14: a plot of one group lying in the neighbouring group's region; A04/A06 on DKBM."""
-    roles = getattr(town, "group_roles", {})
-    normal = {g["index"] for g in town.plan.groups if g["index"] not in roles
-              and g.get("recoded_from") is None}
-    by_village = {}
-    for g in sorted(normal):
-        by_village.setdefault(town.plan.groups[g]["village"], []).append(g)
-    cands = [(r,) for r in plain if town.dk[r]["DKLB"] == "10" and town.dk[r]["_group"] in normal
-             and len(by_village.get(town.dk[r]["_village"], ())) > 1]
-    def target(cand):
-        r = cand[0]
-        old = [c for c in town.contractors if r in c.plots]
-        if not old or not old[0].original or len(old[0].plots) < 2:
-            return False
-        for g in by_village[town.dk[r]["_village"]]:
-            unit = town.plan.groups[g]["code"]
-            hh = [c for c in town.contractors if c.fbfbm == unit and c.kind == "1" and c.original]
-            if g != town.dk[r]["_group"] and hh and ix.coverage_room(g, _area(town, r)):
-                moves[r] = (g, unit, hh[0], old[0])
-                return True
-        return False
-    moves = {}
-    for (r,) in pick(town, cands, used, 2, target):
-        g_new, unit, hh, old = moves[r]
-        old.plots.remove(r)
-        hh.plots.append(r)
-        town.dk[r]["DKBM"] = new_dkbm(town, unit)
-        town.dk[r]["_group"] = g_new
-        town.dk[r]["ZJRXM"] = hh.name
-        _mark(used, ix, [r])
-        town.note("T14", [town.dk[r]["DKBM"]], "%s 的地块位于相邻组的组级区域内（插花地）" % unit)
-    free = [(r,) for r in plain if town.dk[r]["DKLB"] in ("21", "22", "99")]
-    picks = [p[0] for p in pick(town, free, used, 40)]
-    if len(picks) >= 3:
-        short, d1 = picks[0], picks[1]
-        same = [x for x in picks[2:] if town.dk[x]["_group"] == town.dk[d1]["_group"]
-                and x not in ix.neighbours([d1])]
-        if not same:
-            return
-        d2 = same[0]
-        town.dk[short]["DKBM"] = town.dk[short]["DKBM"][:18]
-        town.note("A04", [town.dk[short]["DKBM"]], "地块代码只有 18 位（界址点、界址线的 DKBM 随之）",
-                  _refs=town.dk[short]["DKBM"])
-        town.dk[d2]["DKBM"] = town.dk[d1]["DKBM"]
-        town.note("A06", [town.dk[d1]["DKBM"]], "两个地块要素使用同一地块代码", also=["T16"],
-                  also_note="界址点/线按地块代码找到的是另一块同码地块", _refs=town.dk[d1]["DKBM"])

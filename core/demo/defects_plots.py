@@ -15,7 +15,7 @@ class PlotIndex:
         self.rebuild()
 
     def rebuild(self):
-        from .layout import cells_ring
+        from .rings import cells_ring
         self.pond_pts = {q for bi, i, j in self.plan.ponds for q in cells_ring(self.plan.blocks[bi], [(i, j)])}
         self.pt_rows.clear()
         self.edge_rows.clear()

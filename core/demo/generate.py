@@ -10,7 +10,7 @@ import shapely
 from ..boundary_points import FOUR_FIELDS, build_boundary
 from ..codes import m2_to_mu
 from ..township_db import TownshipDB, create_database
-from . import attributes, geometry, layout, names, ownership, writer
+from . import attributes, geometry, layout, names, ownership, rings, writer
 from .model import Township
 from .people import HouseholdMaker, IdMaker
 
@@ -101,7 +101,7 @@ def generate_township(output_path: str, plots: int = 3000, seed: int = 1, defect
 
 
 def _shape(plan, p):
-    return [[layout.plot_ring(plan, p)]]
+    return [[rings.plot_ring(plan, p)]]
 
 
 def _finish_plots(town, polys):

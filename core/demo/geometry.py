@@ -6,7 +6,8 @@ import shapely
 
 from ..codes import m2_to_mu, round2
 from . import names
-from .layout import Plan, cells_ring
+from .layout import Plan
+from .rings import cells_ring
 
 ROAD_LABEL_LB = {"村道": "03", "机耕路": "03", "水渠": "02"}
 

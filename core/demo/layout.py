@@ -14,6 +14,7 @@ from typing import List, Tuple
 import numpy as np
 
 from . import names
+from .rings import region_pieces
 
 MEAN_CELL_M2 = 475.0
 CELLS_PER_PLOT = 1.42
@@ -260,7 +261,7 @@ def _build(n_plots, rng, g_per_v, g_weight, scale, village_fbf_share):
     _kinds(villages, blocks, rng, village_fbf_share)
     cells = _merge(blocks, n_plots, rng)
     plan = Plan(xs, ys, villages, groups, blocks, strips, *cells)
-    plan.pieces = _pieces(plan)
+    plan.pieces = region_pieces(plan)
     return plan
 
 
@@ -410,82 +411,3 @@ def _number(blocks, offs, kind, group, root):
         plot_cells[p].append((i, j))
     ponds = [(bi, int(i), int(j)) for bi, b in enumerate(blocks) for i, j in zip(*np.nonzero(b.kind == 1))]
     return blk[order], grp[order], vil[order], seq, plot_cells, ponds
-
-
-# --- rings -----------------------------------------------------------------------
-
-def _side(blk: Block, t: str, i: int, j: int, fwd: bool):
-    if t == "h":
-        a, b, m = blk.node[i, j], blk.node[i, j + 1], blk.hbend[i, j]
-    else:
-        a, b, m = blk.node[i, j], blk.node[i + 1, j], blk.vbend[i, j]
-    return (int(a), int(b), int(m)) if fwd else (int(b), int(a), int(m))
-
-
-def cells_ring(blk: Block, cells) -> List[int]:
-    """Counter-clockwise ring (point ids, not closed) around one or more adjacent cells."""
-    sides = {}
-    for i, j in cells:
-        for t, si, sj, fwd in (("h", i, j, True), ("v", i, j + 1, True), ("h", i + 1, j, False),
-                               ("v", i, j, False)):
-            k = (t, si, sj)
-            if k in sides:
-                del sides[k]
-            else:
-                sides[k] = fwd
-    nxt = {}
-    first = None
-    for (t, i, j), fwd in sides.items():
-        a, b, m = _side(blk, t, i, j, fwd)
-        nxt[a] = (b, m)
-        if first is None:
-            first = a
-    ring, a = [], first
-    while True:
-        b, m = nxt[a]
-        ring.append(a)
-        if m >= 0:
-            ring.append(m)
-        a = b
-        if a == first:
-            return ring
-
-
-def plot_ring(plan: Plan, p: int) -> List[int]:
-    return cells_ring(plan.blocks[plan.plot_block[p]], plan.plot_cells[p])
-
-
-def _chain(blk: Block, j: int) -> List[int]:
-    """Point ids of column line j from south to north (nodes and bends)."""
-    out = []
-    for i in range(blk.nr):
-        out.append(int(blk.node[i, j]))
-        if blk.vbend[i, j] >= 0:
-            out.append(int(blk.vbend[i, j]))
-    out.append(int(blk.node[blk.nr, j]))
-    return out
-
-
-def _pieces(plan: Plan):
-    """Per block and run of one group's columns, the polygon reaching the strip centre lines."""
-    pieces = []
-    for blk in plan.blocks:
-        ex0, ey0, ex1, ey1 = blk.ext
-        g_row = blk.group[0]
-        j0 = 0
-        for j in range(1, blk.nc + 1):
-            if j < blk.nc and g_row[j] == g_row[j0]:
-                continue
-
-            def side(c, west):
-                if c == 0:
-                    return [(ex0, ey0), (ex0, ey1)]
-                if c == blk.nc:
-                    return [(ex1, ey0), (ex1, ey1)]
-                ch = _chain(blk, c)
-                xy = [(int(plan.xs[q]), int(plan.ys[q])) for q in ch]
-                return [(xy[0][0], ey0)] + xy + [(xy[-1][0], ey1)]
-            ring = side(j, False) + side(j0, True)[::-1]
-            pieces.append((int(g_row[j0]), ring))
-            j0 = j
-    return pieces
