@@ -9,7 +9,7 @@ from typing import Dict, List
 
 from ..core.admin_list import fbf_code, load_admin_units
 from .attribute_rules.tables import (STAGES, Emitter, OwnershipData, code_well_formed,
-                                     malformed_indices, text)
+                                     gc_paused, malformed_indices, text)
 from .registry import register
 
 _LEVEL_NOUN = {"village": "村", "group": "组"}
@@ -167,6 +167,11 @@ class CompletenessRules:
     def run(self, ctx, wanted):
         if ctx.db is None:
             return []
+        with gc_paused():
+            return self._run(ctx, wanted)
+
+    @staticmethod
+    def _run(ctx, wanted):
         data = OwnershipData.of(ctx)
         em = Emitter(ctx)
         units = admin_units(ctx)

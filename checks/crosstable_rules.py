@@ -9,7 +9,8 @@ import time
 from decimal import Decimal
 
 from ..core.codes import to_decimal
-from .attribute_rules.tables import Emitter, OwnershipData, code_well_formed, parse_date, text
+from .attribute_rules.tables import (Emitter, OwnershipData, code_well_formed, gc_paused,
+                                     parse_date, text)
 from .registry import register
 
 # (referencing table, field, referenced table, referenced field, stage-aware)
@@ -176,13 +177,14 @@ class CrossTableRules:
     def run(self, ctx, wanted):
         if ctx.db is None:
             return []
-        data = OwnershipData.of(ctx)
-        em = Emitter(ctx)
-        steps = [s for s in _STEPS if s[0] in wanted]
-        for i, (rule, step) in enumerate(steps):
-            ctx.feedback.check()
-            t0 = time.perf_counter()
-            step(data, em)
-            ctx.timings[rule] = time.perf_counter() - t0
-            ctx.feedback.progress(100.0 * (i + 1) / max(1, len(steps)))
-        return em.finish()
+        with gc_paused():
+            data = OwnershipData.of(ctx)
+            em = Emitter(ctx)
+            steps = [s for s in _STEPS if s[0] in wanted]
+            for i, (rule, step) in enumerate(steps):
+                ctx.feedback.check()
+                t0 = time.perf_counter()
+                step(data, em)
+                ctx.timings[rule] = time.perf_counter() - t0
+                ctx.feedback.progress(100.0 * (i + 1) / max(1, len(steps)))
+            return em.finish()

@@ -325,3 +325,44 @@ def test_scope_limits_reports(tmp_path):
     assert not hits(scoped, "A13", G2 + "00030")
     # a duplicate spanning groups is reported when one occurrence is in scope
     assert hits(scoped, "A09", h.id18("19920202", "222"))
+
+
+def _jzd_cases(data, geoms):
+    """Boundary points (a layer checked through SQL profiles, never loaded whole)."""
+    from shapely.geometry import Point
+    a, b = G1 + "00001", G1 + "00002"
+    base = {"YSDM": "211021", "JZDLX": "1", "JBLX": "6", "XZBZ": 4000100.0, "YZBZ": 39500010.0}
+    cases = [
+        dict(base, BSM=1, JZDH="J1", DKBM=a),                    # clean
+        dict(base, BSM=2, JZDH="J2", DKBM=a + "/" + b),          # clean list of two plots
+        dict(base, BSM=3, JZDH=" ", DKBM=a),                     # A01 JZDH (whitespace only)
+        dict(base, BSM=4, JZDH="J 4", DKBM=a),                   # A15
+        dict(base, BSM=5, JZDH="J5", DKBM=a + "/" + b[:-1]),     # A04 list with an 18-digit code
+        dict(base, BSM=6, JZDH="J6", DKBM=a, XZBZ=0.0),          # A17
+        dict(base, BSM=7, JZDH="J7", DKBM=a, JZDLX="7"),         # A02
+        dict(base, BSM=8, JZDH="J" + "8" * 10, DKBM=a),          # A03 (11 characters > 10)
+        dict(base, BSM=8, JZDH="J9", DKBM=a),                    # A06 BSM 8 twice
+        dict(base, BSM=10, JZDH="J10", DKBM=a, YZBZ=39500010123.5),   # A03 12 integer digits
+    ]
+    data["JZD"] = cases
+    geoms["JZD"] = [Point(39500010.0 + i, 4000100.0) for i in range(len(cases))]
+
+
+def test_boundary_point_layer_through_sql_profiles(tmp_path):
+    path = h.build(str(tmp_path / "jzd.gpkg"), _jzd_cases)
+    res = h.run(path, A_RULES)
+    got = {(f.rule, f.key, f.values.get("field")) for f in res.findings if f.layer == "JZD"}
+    assert ("A01", "fid:3", "JZDH") in got
+    assert ("A15", "J 4", "JZDH") in got
+    assert ("A04", "J5", "DKBM") in got
+    assert ("A17", "J6", "XZBZ") in got
+    assert ("A02", "J7", "JZDLX") in got
+    assert ("A03", "J" + "8" * 10, "JZDH") in got
+    assert ("A06", "8", "BSM") in got
+    assert ("A03", "J10", "YZBZ") in got
+    assert not [k for k in got if k[1] in ("J1", "J2")]
+    assert len(got) == 8
+    pt = [f for f in res.findings if f.key == "J5"][0]
+    assert pt.unit_code == G1
+    scoped = h.run(path, A_RULES, scope=[G2])
+    assert not [f for f in scoped.findings if f.layer == "JZD"]

@@ -8,7 +8,7 @@ import time
 
 from ..registry import register
 from . import codes, dates, identity, plots, values, whitespace
-from .tables import Emitter, OwnershipData
+from .tables import Emitter, OwnershipData, gc_paused
 
 # rule -> (callable(data, em, wanted), rules it emits)
 _STEPS = (
@@ -39,13 +39,14 @@ class AttributeRules:
         if ctx.db is None:
             return []
         wanted = set(wanted)
-        data = OwnershipData.of(ctx)
-        em = Emitter(ctx)
-        steps = [s for s in _STEPS if wanted & set(s[0])]
-        for i, (rules, step) in enumerate(steps):
-            ctx.feedback.check()
-            t0 = time.perf_counter()
-            step(data, em, wanted)
-            ctx.timings["/".join(rules)] = time.perf_counter() - t0
-            ctx.feedback.progress(100.0 * (i + 1) / max(1, len(steps)))
-        return em.finish()
+        with gc_paused():
+            data = OwnershipData.of(ctx)
+            em = Emitter(ctx)
+            steps = [s for s in _STEPS if wanted & set(s[0])]
+            for i, (rules, step) in enumerate(steps):
+                ctx.feedback.check()
+                t0 = time.perf_counter()
+                step(data, em, wanted)
+                ctx.timings["/".join(rules)] = time.perf_counter() - t0
+                ctx.feedback.progress(100.0 * (i + 1) / max(1, len(steps)))
+            return em.finish()

@@ -3,7 +3,7 @@ from collections import Counter
 
 from ...core import schema
 from ...core.codelists import CBFLX_NAMES, CBFLX_RANGES
-from .columns import column, profile
+from .columns import LIST_FIELDS, profile, surely_unique
 from .tables import code_well_formed, malformed_indices, text
 
 _FORMAT_TEXT = {
@@ -11,8 +11,6 @@ _FORMAT_TEXT = {
     "CBHTBM": "18 位数字加 J 或 Q", "CBJYQZBM": "18 位数字加 J 或 Q", "LZHTBM": "18 位数字",
     "XZQDM": "6 位数字", "XJQYDM": "9 位数字", "CJQYDM": "12 位数字", "ZJQYDM": "14 位数字",
 }
-# Fields holding several plot codes joined by "/" (JZD, JZX).
-_LIST_FIELDS = {("JZD", "DKBM"), ("JZX", "DKBM")}
 
 
 def _plot_of(table, row):
@@ -32,51 +30,51 @@ def a04(data, em):
         fields = [f for f in _FORMAT_TEXT if t.has_field(f) and f in cols]
         if not fields:
             continue
-        pairs = data.scoped(t.code)
-        malformed = set()
+        tc = data.table_columns(t.code)
         for fld in fields:
-            col = column(data, t.code, fld)
-            listed = (t.code, fld) in _LIST_FIELDS
-            if not listed and profile(data, t.code, fld).codes_ok:
+            col = tc.col(fld)
+            listed = (t.code, fld) in LIST_FIELDS
+            if profile(data, t.code, fld).codes_ok:
                 candidates = []
             else:
-                candidates = range(len(col)) if listed else _suspects(fld, col)
-            for i in candidates:
+                candidates = [i for i, v in enumerate(col) if v is not None] if listed \
+                    else _suspects(fld, col)
+            malformed = set()
+            for i, row, unit in tc.pick(candidates):
                 v = text(col[i])
                 if not v:
                     continue
                 parts = [p.strip() for p in v.split("/")] if listed else [v]
                 bad = [p for p in parts if not code_well_formed(fld, p)]
                 if bad:
-                    row, unit = pairs[i]
-                    malformed.add((i, fld))
+                    malformed.add(i)
                     _emit(data, em, t.code, row, unit, fld, v,
                           "值 %s 格式错误，应为 %s" % ("、".join(bad), _FORMAT_TEXT[fld]))
             if fld in ("CBHTBM", "CBJYQZBM"):
-                _contract_letter(data, em, t.code, pairs, fld, col, cols, malformed)
+                _contract_letter(data, em, tc, fld, cols, malformed)
 
 
-def _contract_letter(data, em, table, pairs, fld, col, cols, malformed):
+def _contract_letter(data, em, tc, fld, cols, malformed):
     """CBHTBM / CBJYQZBM: first 18 = the row's CBFBM; J exactly for CBFS 110."""
-    cbf = [row.get("CBFBM") for row, _u in pairs] if "CBFBM" in cols else [None] * len(col)
-    cbfs = [row.get("CBFS") for row, _u in pairs] if "CBFS" in cols else [None] * len(col)
+    col = tc.col(fld)
+    cbf = tc.col("CBFBM") if "CBFBM" in cols else [None] * len(col)
+    cbfs = tc.col("CBFS") if "CBFS" in cols else [None] * len(col)
     suspects = [i for i, (v, c, fs) in enumerate(zip(col, cbf, cbfs)) if v.__class__ is str and (
         (c is not None and v[:18] != c) or (fs is not None and (v[-1:] == "J") != (fs == "110")))]
-    for i in suspects:
-        if (i, fld) in malformed:
+    for i, row, unit in tc.pick(suspects):
+        if i in malformed:
             continue
         v = text(col[i])
-        row, unit = pairs[i]
         if not code_well_formed(fld, v):
             continue
         cbfbm = text(cbf[i])
         if code_well_formed("CBFBM", cbfbm) and v[:18] != cbfbm:
-            _emit(data, em, table, row, unit, fld, v,
+            _emit(data, em, tc.table, row, unit, fld, v,
                   "值 %s 的前 18 位与本行承包方代码 %s 不一致" % (v, cbfbm))
         fs = text(cbfs[i])
         if fs and (v[-1] == "J") != (fs == "110"):
             want = "J" if fs == "110" else "Q"
-            _emit(data, em, table, row, unit, fld, v,
+            _emit(data, em, tc.table, row, unit, fld, v,
                   "值 %s 以 %s 结尾，但承包方式 CBFS 为 %s，应以 %s 结尾（J 仅用于家庭承包 110）"
                   % (v, v[-1], fs, want))
 
@@ -131,11 +129,15 @@ def a06(data, em):
     for table, fld in checks:
         if not data.has(table) or fld not in data.columns(table):
             continue
-        rows, units = data.rows(table), data.units(table)
-        share = table == "CBDKXX"
+        tc = data.table_columns(table)
+        raw = tc.col(fld)
+        # the usual case, unique values as stored, is settled at C speed
+        if surely_unique(raw):
+            continue
+        share = tc.col("SFQQQG") if table == "CBDKXX" else None
         # share-based plots (确权确股, SFQQQG 1) may have several CBDKXX rows
-        col = [None if share and r.get("SFQQQG") in ("1", 1) else
-               (v.strip() if (v := r.get(fld)).__class__ is str else text(v)) for r in rows]
+        col = [None if share is not None and share[i] in ("1", 1) else text(v)
+               for i, v in enumerate(raw)]
         counts = Counter(col)
         dups = {v for v, c in counts.items() if c > 1 and v}
         if not dups:
@@ -143,7 +145,7 @@ def a06(data, em):
         groups = {}
         for i, v in enumerate(col):
             if v in dups:
-                groups.setdefault(v, []).append((rows[i], units[i]))
+                groups.setdefault(v, []).append((tc.row(i), tc.unit(i)))
         for v, occ in sorted(groups.items()):
             if not any(data.in_scope(u) for _, u in occ):
                 continue
@@ -153,6 +155,6 @@ def a06(data, em):
                 "、".join(str(x) for x in fids))
             first = min(occ, key=lambda o: o[0]["FID"])
             f = data.finding("A06", table, first[0], msg, first[1], fld=fld, key=v, key_field=fld,
-                             related=tuple("fid:%d" % x for x in fids), related_field="fid",
+                             related=tuple("fid:%d" % x for x in fids), related_field="",
                              values={"count": len(occ)}, relevant={"fids": fids, fld: v})
             em.add(f, plot=v if (table, fld) in (("DK", "DKBM"), ("CBDKXX", "DKBM")) else "")

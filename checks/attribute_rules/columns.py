@@ -5,73 +5,142 @@ values certainly pass; only fields that may fail are checked value by value. The
 profile covers the rows in the run's scope and is computed once per run.
 """
 import re
-from dataclasses import dataclass
 from operator import itemgetter
 from typing import FrozenSet, Optional
 
 from .tables import CODE_FORMATS
 
 _WS = re.compile(r"\s")
+_EDGE_WS = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
+_BLANK_START = re.compile(r"(?:^|\x00)\s")
 _LAST = itemgetter(-1)
 _BODY = itemgetter(slice(0, -1))
 
 
-@dataclass(frozen=True)
 class FieldProfile:
-    nulls: bool                 # a NULL
-    empty_strings: bool         # a '' value
-    whitespace: bool            # some text value contains whitespace (incl. whitespace-only)
-    max_length: int             # longest text value, in characters
-    texts: bool                 # a text value
-    other: bool                 # a value that is neither text nor NULL (numbers …)
-    num_min: Optional[float]    # over the non-text values, when they are all numbers
-    num_max: Optional[float]
-    numbers_ok: bool            # every non-text, non-NULL value is a number
-    codes_ok: Optional[bool]    # code fields: every non-empty value is a well-formed code
-    distinct: Optional[FrozenSet]   # coded fields: the set of values
+    """Figures of one field over the rows in scope, each computed when first asked for
+    (A01 needs emptiness, A03 lengths, A15 whitespace …), at C speed where possible."""
+
+    def __init__(self, col, fld: str, listed: bool = False):
+        self.col, self.fld, self.listed = col, fld, listed
+        self._memo = {}
+
+    def _get(self, name, compute):
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
+
+    # --- text values -----------------------------------------------------------
+    @property
+    def n_null(self) -> int:
+        return self._get("n_null", lambda: self.col.count(None))
+
+    def _texts(self):
+        """(text values, them joined by NUL): a column of text and NULL, the usual case,
+        costs no Python-level loop."""
+        def compute():
+            col = self.col
+            try:
+                joined = "\x00".join(filter(None, col))
+                return ([v for v in col if v is not None] if self.n_null else col), joined
+            except TypeError:
+                strs = [v for v in col if v.__class__ is str]
+                return strs, "\x00".join(strs)
+        return self._get("texts", compute)
+
+    @property
+    def nulls(self) -> bool:
+        return self.n_null > 0
+
+    @property
+    def empty_strings(self) -> bool:
+        return self._get("empty", lambda: "" in self._texts()[0])
+
+    @property
+    def blank_start(self) -> bool:
+        """A text value starting with whitespace (or whitespace only)."""
+        return self._get("blank", lambda: _BLANK_START.search(self._texts()[1]) is not None)
+
+    @property
+    def whitespace(self) -> bool:
+        return self._get("ws", lambda: _WS.search(self._texts()[1]) is not None)
+
+    @property
+    def max_length(self) -> int:
+        return self._get("max_len", lambda: max(map(len, self._texts()[0]), default=0))
+
+    @property
+    def texts(self) -> bool:
+        return bool(self._texts()[0])
 
     @property
     def may_be_empty(self) -> bool:
-        return self.nulls or self.empty_strings or self.whitespace
+        return self.nulls or self.empty_strings or self.blank_start
+
+    # --- other values ------------------------------------------------------------
+    @property
+    def other(self) -> bool:
+        """A value that is neither text nor NULL (numbers …)."""
+        return len(self.col) - len(self._texts()[0]) - self.n_null > 0
+
+    def _numbers(self):
+        def compute():
+            if not self.other:
+                return True, None, None
+            nums = [v for v in self.col if v is not None and v.__class__ is not str]
+            try:
+                return True, min(nums), max(nums)
+            except TypeError:        # bytes or other objects among them
+                return False, None, None
+        return self._get("numbers", compute)
+
+    @property
+    def numbers_ok(self) -> bool:
+        return self._numbers()[0]
+
+    @property
+    def num_min(self):
+        return self._numbers()[1]
+
+    @property
+    def num_max(self):
+        return self._numbers()[2]
+
+    @property
+    def codes_ok(self) -> Optional[bool]:
+        """Code fields: every non-empty value is a well-formed code (or list of codes)."""
+        if self.fld not in CODE_FORMATS:
+            return None
+        def compute():
+            if self.other:
+                return False
+            strs = self._texts()[0]
+            return _list_codes_ok(self.fld, strs) if self.listed else _all_codes(self.fld, strs)
+        return self._get("codes", compute)
+
+    @property
+    def distinct(self) -> FrozenSet:
+        return self._get("distinct", lambda: frozenset(self.col))
+
+
+# Fields holding several plot codes joined by "/".
+LIST_FIELDS = frozenset([("JZD", "DKBM"), ("JZX", "DKBM")])
 
 
 def profile(data, table: str, fld: str, coded: bool = False) -> FieldProfile:
-    key = "profile:%s.%s%s" % (table, fld, ":coded" if coded else "")
-    return data.ctx.cached(key, lambda: _build(data.column(table, fld), fld, coded))
+    """The profile of a field over the scoped rows, one per run (coded: kept for A02)."""
+    return data.ctx.cached("profile:%s.%s" % (table, fld), lambda: FieldProfile(
+        data.table_columns(table).scoped_col(fld), fld, (table, fld) in LIST_FIELDS))
 
 
-def _texts(col, n_null):
-    """(text values, them joined by NUL): a column of text and NULL, the usual case,
-    costs no Python-level loop."""
-    try:
-        joined = "\x00".join(filter(None, col))
-        return ([v for v in col if v is not None] if n_null else col), joined
-    except TypeError:
-        strs = [v for v in col if v.__class__ is str]
-        return strs, "\x00".join(strs)
-
-
-def _build(col, fld, coded) -> FieldProfile:
-    n_null = col.count(None)
-    strs, joined = _texts(col, n_null)
-    other = len(col) - len(strs) - n_null > 0
-    num_min = num_max = None
-    numbers_ok = True
-    if other:
-        nums = [v for v in col if v is not None and v.__class__ is not str]
-        try:
-            num_min, num_max = min(nums), max(nums)
-        except TypeError:        # bytes or other objects among them
-            numbers_ok = False
-    codes_ok = None
-    if fld in CODE_FORMATS:
-        codes_ok = not other and _all_codes(fld, strs)
-    return FieldProfile(
-        nulls=n_null > 0, empty_strings="" in strs, texts=bool(strs),
-        whitespace=_WS.search(joined) is not None,
-        max_length=max(map(len, strs), default=0), other=other,
-        num_min=num_min, num_max=num_max, numbers_ok=numbers_ok, codes_ok=codes_ok,
-        distinct=frozenset(col) if coded else None)
+def _list_codes_ok(fld, strs) -> bool:
+    """A '/'-joined list of codes (JZD.DKBM, JZX.DKBM) in every value: one regex pass
+    finds the first value that is not such a list."""
+    n, letters = CODE_FORMATS[fld]
+    code = "[0-9]{%d}%s" % (n - (1 if letters else 0), "[%s]" % letters if letters else "")
+    bad_start = re.compile(r"(?:^|\x00)(?!%s(?:/%s)*(?:\x00|$))" % (code, code))
+    strs = list(filter(None, strs))
+    return not strs or bad_start.search("\x00".join(strs)) is None
 
 
 def _all_codes(fld, strs) -> bool:
@@ -89,4 +158,17 @@ def _all_codes(fld, strs) -> bool:
 
 
 def column(data, table, fld) -> list:
-    return data.column(table, fld)
+    """All values of a field (not only the scope's: use TableColumns.pick on indices)."""
+    return data.table_columns(table).col(fld)
+
+
+def surely_unique(col) -> bool:
+    """No two non-null values equal, even once trimmed (A06's usual case, at C speed)."""
+    vals = [v for v in col if v is not None]
+    if len(set(vals)) != len(vals):
+        return False
+    try:
+        joined = "\x00".join(vals)
+    except TypeError:           # numbers (BSM): unique as they are, unless text is mixed in
+        return not any(v.__class__ is str for v in vals)
+    return _EDGE_WS.search(joined) is None

@@ -166,6 +166,8 @@ def a10(data, em):
 
 def a11_a12(data, em, wanted):
     members = data.index("CBF_JTCY", "CBFBM")
+    if "YHZGX" not in data.columns("CBF_JTCY"):
+        wanted = set(wanted) - {"A11"}   # no relation column: S02 reports the structure
     for row, unit in data.scoped("CBF"):
         lx = text(row.get("CBFLX"))
         cbfbm = text(row.get("CBFBM"))

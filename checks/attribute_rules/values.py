@@ -3,7 +3,7 @@ import math
 
 from ...core import codelists, schema
 from ...core.codes import is_empty
-from .columns import column, profile
+from .columns import profile
 from .tables import text
 
 # A01: conditional (C) fields whose condition can be decided from the data.
@@ -38,46 +38,39 @@ def _empty(v) -> bool:
 def a01(data, em):
     for t in _tables(data):
         cols = data.columns(t.code)
+        tc = data.table_columns(t.code)
         mandatory = [f.code for f in t.fields
                      if f.con == "M" and f.code in cols and (t.code, f.code) not in _ID_FIELDS]
-        pairs = data.scoped(t.code)
         for fld in mandatory:
             if not profile(data, t.code, fld).may_be_empty:
                 continue
-            col = column(data, t.code, fld)
-            for i in [i for i, v in enumerate(col) if _empty(v)]:
-                row, unit = pairs[i]
+            for _i, row, unit in tc.pick([i for i, v in enumerate(tc.col(fld)) if _empty(v)]):
                 _a01(data, em, t.code, row, unit, fld, "")
-        for fields, why, rows in _conditional(data, t.code, pairs, cols):
-            fields = [f for f in fields if profile(data, t.code, f).may_be_empty]
-            if not fields:
-                continue
-            for i in rows():
-                row, unit = pairs[i]
-                for fld in fields:
-                    if _empty(row.get(fld)):
+        for fields, why, holds in _conditional(data, t.code, cols):
+            for fld in fields:
+                if not profile(data, t.code, fld).may_be_empty:
+                    continue
+                for _i, row, unit in tc.pick([i for i, v in enumerate(tc.col(fld)) if _empty(v)]):
+                    if holds(row):
                         _a01(data, em, t.code, row, unit, fld, why)
 
 
-def _conditional(data, table, pairs, cols):
-    """(fields, reason, row indices) of the C fields whose condition holds (decidable ones)."""
-    # row indices are produced only when a field of the condition has an empty value
+def _conditional(data, table, cols):
+    """(fields, reason, condition on the row) of the C fields whose condition is decidable."""
     if table == "DK" and "ZJRXM" in cols:
-        yield ("ZJRXM",), _COND_DK["ZJRXM"], lambda: [
-            i for i, (r, _u) in enumerate(pairs) if text(r.get("DKLB")) == "10"]
+        yield ("ZJRXM",), _COND_DK["ZJRXM"], lambda r: text(r.get("DKLB")) == "10"
     elif table == "CBDKXX":
         with_original = {code for code, rows in data.index("CBHT", "CBHTBM").items()
                          if not is_empty(rows[0].get("YCBHTBM"))}
-        if with_original:
-            yield [f for f in _COND_CBDKXX if f in cols], \
-                "所属合同有原承包合同代码（YCBHTBM），原合同面积必填", lambda: [
-                    i for i, (r, _u) in enumerate(pairs) if text(r.get("CBHTBM")) in with_original]
+        yield [f for f in _COND_CBDKXX if f in cols], \
+            "所属合同有原承包合同代码（YCBHTBM），原合同面积必填", \
+            lambda r: text(r.get("CBHTBM")) in with_original
     elif table == "CBHT":
         yield [f for f in _COND_CBHT if f in cols], "有原承包合同代码（YCBHTBM），原合同总面积必填", \
-            lambda: [i for i, (r, _u) in enumerate(pairs) if not is_empty(r.get("YCBHTBM"))]
+            lambda r: not is_empty(r.get("YCBHTBM"))
     elif table == "CBJYQZ":
-        yield [f for f in _COND_CBJYQZ if f in cols], "权证已领取（QZSFLQ 1）必填", lambda: [
-            i for i, (r, _u) in enumerate(pairs) if text(r.get("QZSFLQ")) == "1"]
+        yield [f for f in _COND_CBJYQZ if f in cols], "权证已领取（QZSFLQ 1）必填", \
+            lambda r: text(r.get("QZSFLQ")) == "1"
 
 
 def _a01(data, em, table, row, unit, fld, why):
@@ -104,7 +97,7 @@ def a02(data, em):
     for t in _tables(data):
         cols = data.columns(t.code)
         coded = [f for f in t.fields if f.domain and f.code in cols]
-        pairs = data.scoped(t.code)
+        tc = data.table_columns(t.code)
         for f in coded:
             fixed = None if f.domain == "C.1G" else codelists.CODE_LISTS.get(f.domain)
             if f.domain != "C.1G" and fixed is None:
@@ -114,14 +107,11 @@ def a02(data, em):
                 outside = profile(data, t.code, f.code, coded=True).distinct - set(fixed) - {None}
                 if not outside:
                     continue
-                col = column(data, t.code, f.code)
-                suspects = [i for i, v in enumerate(col) if v in outside]
+                suspects = [i for i, v in enumerate(tc.col(f.code)) if v in outside]
             else:
-                col = column(data, t.code, f.code)
-                suspects = [i for i, v in enumerate(col) if v is not None]
-            for i in suspects:
-                row, unit = pairs[i]
-                v = text(col[i])
+                suspects = [i for i, v in enumerate(tc.col(f.code)) if v is not None]
+            for i, row, unit in tc.pick(suspects):
+                v = text(row.get(f.code))
                 if not v:
                     continue
                 allowed = fixed if fixed is not None else _allowed(f.domain, f.code, row)
@@ -139,9 +129,11 @@ def a02(data, em):
                        plot=_plot_of(t.code, row))
         if t.is_layer and "YSDM" in cols:
             expected = ZJ_YSDM if t.code == "ZJ" else {t.ysdm}
-            if not profile(data, t.code, "YSDM", coded=True).distinct - expected - {None}:
+            outside = profile(data, t.code, "YSDM", coded=True).distinct - expected - {None}
+            if not outside:
                 continue
-            for row, unit in pairs:
+            col = tc.col("YSDM")
+            for _i, row, unit in tc.pick([i for i, v in enumerate(col) if v in outside]):
                 v = text(row.get("YSDM"))
                 ok = (v in ZJ_YSDM) if t.code == "ZJ" else v == t.ysdm
                 if v and not ok:
@@ -161,7 +153,7 @@ def _int_digits(value) -> int:
 def a03(data, em):
     for t in _tables(data):
         cols = data.columns(t.code)
-        pairs = data.scoped(t.code)
+        tc = data.table_columns(t.code)
         for f in t.fields:
             if f.code not in cols or f.kind == schema.DATE:
                 continue
@@ -170,10 +162,9 @@ def a03(data, em):
                 prof = profile(data, t.code, f.code)
                 if prof.max_length <= limit and not prof.other:
                     continue
-                col = column(data, t.code, f.code)
-                for i in [i for i, v in enumerate(col) if v is not None and (
-                        len(v) > limit if v.__class__ is str else len(text(v)) > limit)]:
-                    row, unit = pairs[i]
+                col = tc.col(f.code)
+                for i, row, unit in tc.pick([i for i, v in enumerate(col) if v is not None and (
+                        len(v) > limit if v.__class__ is str else len(text(v)) > limit)]):
                     v = col[i]
                     n = len(v) if isinstance(v, str) else len(text(v))
                     if n > limit:
@@ -191,12 +182,11 @@ def a03(data, em):
             prof = profile(data, t.code, f.code)
             if prof.numbers_ok and (not prof.other or -bound < prof.num_min and prof.num_max < bound):
                 continue
-            col = column(data, t.code, f.code)
+            col = tc.col(f.code)
             numeric = (int, float)
             # |v| < 10**limit has at most `limit` integer digits (NaN fails the test too)
-            for i in [i for i, v in enumerate(col)
-                      if v.__class__ in numeric and not -bound < v < bound]:
-                row, unit = pairs[i]
+            for i, row, unit in tc.pick([i for i, v in enumerate(col)
+                                         if v.__class__ in numeric and not -bound < v < bound]):
                 v = col[i]
                 n = _int_digits(v)
                 if n > limit:
@@ -238,18 +228,17 @@ def a17(data, em):
     for tbl, fld, rule in checks:
         if not data.has(tbl) or fld not in data.columns(tbl):
             continue
-        pairs = data.scoped(tbl)
+        tc = data.table_columns(tbl)
         prof = profile(data, tbl, fld)
         if rule == "> 0" and prof.numbers_ok and not prof.texts and (
                 not prof.other or prof.num_min > 0):
             continue
-        col = column(data, tbl, fld)
+        col = tc.col(fld)
         numeric = (int, float)
         # fast pass for the common "> 0" fields: a positive number needs no further look
         suspects = [i for i, v in enumerate(col) if v is not None and (
             rule != "> 0" or v.__class__ not in numeric or not v > 0)]
-        for i in suspects:
-            row, unit = pairs[i]
+        for i, row, unit in tc.pick(suspects):
             raw = col[i]
             v = _number(raw)
             if v is None:

@@ -5,36 +5,15 @@ Addresses and notes are not checked; a middle dot (阿卜杜·热合曼) is not 
 """
 import re
 
-from ...core import codes, schema
-from .columns import column, profile
-from .tables import text
+from ...core import schema
+from .columns import profile
+from .tables import text, whitespace_fields
 
-NAME_FIELDS = {
-    "FBF": ("FBFMC", "FBFFZRXM", "FBFDCY"),
-    "CBF": ("CBFMC", "CBFDCY", "GSJSR", "GSSHR"),
-    "CBF_JTCY": ("CYXM",),
-    "DK": ("DKMC", "DKDZ", "DKNZ", "DKXZ", "DKBZ", "ZJRXM"),
-    "CBJYQZDJB": ("DBR",),
-    "CBJYQZ": ("QZLQRXM",),
-    "CBJYQZ_QZBF": ("QZBFLQRXM",),
-    "CBJYQZ_QZHF": ("QZHFLQRXM",),
-    "XJXZQ": ("XZQMC",), "XJQY": ("XJQYMC",), "CJQY": ("CJQYMC",), "ZJQY": ("ZJQYMC",),
-}
-CODE_FIELDS = tuple(codes.CODE_PATTERNS) + ("JZDH",)
-ID_NUMBER_FIELDS = {f for (_t, f) in schema.ID_FIELDS}
 # Fields holding several names: a space right after a separator is ordinary typing.
 _MULTI = {"ZJRXM", "FBFDCY"}
 _WS = re.compile(r"\s")
 _AFTER_SEP = re.compile(r"(?<=[,，、;；/])[ \u3000]+")
 _KIND = {"\u3000": "全角空格", "\t": "制表符", "\xa0": "不换行空格"}
-
-
-def _fields_of(table):
-    t = schema.BY_CODE[table]
-    names = [f for f in NAME_FIELDS.get(table, ()) if t.has_field(f)]
-    other = [f.code for f in t.fields
-             if f.code in CODE_FIELDS or f.code in ID_NUMBER_FIELDS]
-    return names + [f for f in other if f not in names]
 
 
 def where(value: str, multi: bool = False):
@@ -60,18 +39,18 @@ def a15(data, em):
         if not data.has(t.code):
             continue
         cols = data.columns(t.code)
-        fields = [f for f in _fields_of(t.code) if f in cols]
+        fields = [f for f in whitespace_fields(t.code) if f in cols]
         if not fields:
             continue
-        pairs = data.scoped(t.code)
+        tc = data.table_columns(t.code)
         search = _WS.search
         for fld in fields:
             multi = fld in _MULTI
-            if not profile(data, t.code, fld).whitespace:
+            if profile(data, t.code, fld).whitespace is False:
                 continue
-            col = column(data, t.code, fld)
-            for i in [i for i, v in enumerate(col) if v.__class__ is str and search(v)]:
-                row, unit = pairs[i]
+            col = tc.col(fld)
+            for i, row, unit in tc.pick([i for i, v in enumerate(col)
+                                         if v.__class__ is str and search(v)]):
                 v = col[i]
                 if not v.strip():
                     continue   # whitespace only is empty: A01, A08, A13
