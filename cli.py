@@ -7,10 +7,15 @@ import time
 
 
 def _selfcheck(db_path, out_dir, stem, rules=None, admin_list=None):
+    """Check one database; its results go to out_dir/<stem>/ (lists are named by town and day)."""
+    out_dir = os.path.join(out_dir, stem)
+    os.makedirs(out_dir, exist_ok=True)
     from .checks.context import CheckContext
     from .checks.engine import run_checks
+    from .checks.persistence import store_run
     from .core.township_db import TownshipDB
     from .export.check_report import write_check_report
+    from .export.daily_lists import write_daily_lists
     from .export.error_layer import write_error_layer
     with TownshipDB(db_path) as db:
         units = None
@@ -22,27 +27,18 @@ def _selfcheck(db_path, out_dir, stem, rules=None, admin_list=None):
         t0 = time.perf_counter()
         result = run_checks(CheckContext(db, admin_units=units), rules, data_source=db_path)
         elapsed = time.perf_counter() - t0
-        try:
-            from .checks.persistence import store_run
-            store_run(db, result)
-        except ImportError:
-            pass
+        store_run(db, result)
         layer = write_error_layer(os.path.join(out_dir, stem + "_errors.gpkg"), result.findings,
                                   db.epsg("DK"))
         report = write_check_report(os.path.join(out_dir, stem + "_自查报告.xlsx"), result)
-        lists = []
-        try:
-            from .export.daily_lists import write_daily_lists
-            lists = write_daily_lists(db, out_dir)
-        except ImportError:
-            pass
+        lists = write_daily_lists(db, out_dir)
     errors = sum(1 for f in result.findings if f.severity == "E")
     print("  %d 条规则，%.1f 秒：%d 个错误，%d 个警告" % (
         len(result.run["rules_run"]), elapsed, errors, len(result.findings) - errors))
     for rule, c in sorted(result.run["counts"].items()):
         print("    %s  错误 %d  警告 %d" % (rule, c["E"], c["W"]))
     print("  错误图层：%s\n  自查报告：%s" % (layer, report))
-    for p in lists or []:
+    for p in lists:
         print("  清单：%s" % p)
     return result
 

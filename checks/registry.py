@@ -22,14 +22,8 @@ def register(cls):
 
 def _load_all():
     # Importing the rule modules registers their families.
-    from . import structure_rules  # noqa: F401
-    for mod in ("topology", "attribute_rules", "crosstable_rules", "completeness_rules",
-                "area_rules"):
-        try:
-            __import__(__name__.rsplit(".", 1)[0] + "." + mod)
-        except ImportError as exc:
-            if mod not in str(exc):
-                raise
+    from . import (area_rules, attribute_rules, completeness_rules,  # noqa: F401
+                   crosstable_rules, structure_rules, topology)
 
 
 def families() -> List[Type]:

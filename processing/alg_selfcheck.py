@@ -2,6 +2,7 @@
 import os
 
 from qgis.core import (QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
+                       QgsProcessingParameterFolderDestination,
                        QgsProcessingParameterString, QgsProcessingParameterVectorDestination,
                        QgsProcessingOutputNumber)
 
@@ -31,6 +32,9 @@ class SelfCheckAlgorithm(QueQuanAlgorithm):
             "OUTPUT", self.tr("自查错误图层")))
         self.addParameter(QgsProcessingParameterFileDestination(
             "REPORT", self.tr("自查报告（xlsx，可选）"), "Excel (*.xlsx)", optional=True,
+            createByDefault=False))
+        self.addParameter(QgsProcessingParameterFolderDestination(
+            "LISTS_FOLDER", self.tr("每日错误清单和缺失清单输出目录（可选）"), optional=True,
             createByDefault=False))
         self.addOutput(QgsProcessingOutputNumber("ERRORS", self.tr("错误数")))
         self.addOutput(QgsProcessingOutputNumber("WARNINGS", self.tr("警告数")))
@@ -64,19 +68,23 @@ class SelfCheckAlgorithm(QueQuanAlgorithm):
                 return {}
             self._store(db, result, feedback)
             out = write_outputs(self, parameters, context, feedback, result, db.epsg("DK"))
+            folder = self.parameterAsString(parameters, "LISTS_FOLDER", context)
+            if folder:
+                from ..export.daily_lists import write_daily_lists
+                out["LISTS"] = write_daily_lists(db, folder)
+                for p in out["LISTS"]:
+                    feedback.pushInfo("清单：%s" % p)
         finally:
             db.close()
         return out
 
     @staticmethod
     def _store(db, result, feedback):
-        try:
-            from ..checks.persistence import store_run
-        except ImportError:
-            return
-        summary = store_run(db, result)
-        if summary:
-            feedback.pushInfo(str(summary))
+        from ..checks.persistence import store_run
+        c = store_run(db, result)
+        feedback.pushInfo("检查记录已保存：新增 %d，重新出现 %d，仍存在 %d（其中已接受 %d），已修正 %d"
+                          % (c.get("new", 0), c.get("reopened", 0), c.get("still", 0),
+                             c.get("accepted", 0), c.get("fixed", 0)))
 
 
 ALGORITHMS = [SelfCheckAlgorithm]
