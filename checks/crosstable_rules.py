@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from ..core.codes import to_decimal
 from .attribute_rules.tables import (Emitter, OwnershipData, code_well_formed, gc_paused,
-                                     parse_date, text)
+                                     parse_date, text, texts)
 from .registry import register
 
 # (referencing table, field, referenced table, referenced field, stage-aware)
@@ -38,8 +38,8 @@ _TARGET_NOUN = {"DK": "地块图层", "CBF": "承包方表", "CBHT": "承包合�
 
 
 def _values(data, table, fld):
-    return data.ctx.cached("values:%s.%s" % (table, fld),
-                           lambda: {text(r.get(fld)) for r in data.rows(table)} - {""})
+    return data.ctx.cached("values:%s.%s" % (table, fld), lambda: set(
+        texts(data.table_columns(table).col(fld))) - {""} if data.has(table) else set())
 
 
 def x01(data, em):
@@ -50,10 +50,14 @@ def x01(data, em):
         # a register missing behind an existing certificate is X05 (c) only (§6)
         reported_as_x05 = _values(data, "CBJYQZ", "CBJYQZBM") if dst == "CBJYQZDJB" else ()
         members_by_code = {}
-        for row, unit in data.scoped(src):
-            v = text(row.get(fld))
-            if v in targets or v in reported_as_x05 or not code_well_formed(fld, v):
-                continue   # found; empty (A01); malformed (A04)
+        tc = data.table_columns(src)
+        col = texts(tc.col(fld))
+        unresolved = [i for i, v in enumerate(col)
+                      if v and v not in targets and v not in reported_as_x05]
+        for i, row, unit in tc.pick(unresolved):
+            v = col[i]
+            if not code_well_formed(fld, v):
+                continue   # malformed: A04
             if staged and not data.reached(dst, v[:14]):
                 continue   # the referenced table is not built yet for that unit
             if src == "CBF_JTCY":

@@ -143,10 +143,12 @@ def store_run(db, result) -> Dict:
                 "INSERT INTO qq_error (%s) VALUES (%s)" % (", ".join(map(_q, cols)),
                                                          ", ".join("?" * len(cols))),
                 [[r[c] for c in cols] for r in inserts])
+        by_columns = {}
         for common, fp in updates:
-            cols = list(common)
-            db.conn.execute("UPDATE qq_error SET %s WHERE fingerprint=?" % ", ".join(
-                "%s=?" % _q(c) for c in cols), [common[c] for c in cols] + [fp])
+            by_columns.setdefault(tuple(common), []).append([*common.values(), fp])
+        for cols, params in by_columns.items():
+            db.conn.executemany("UPDATE qq_error SET %s WHERE fingerprint=?" % ", ".join(
+                "%s=?" % _q(c) for c in cols), params)
         db.conn.executemany(
             "UPDATE qq_error SET state='fixed', state_at=?, state_by='' WHERE fingerprint=?",
             [(now, fp) for fp in fixed])

@@ -4,7 +4,7 @@ from collections import Counter
 from ...core import schema
 from ...core.codelists import CBFLX_NAMES, CBFLX_RANGES
 from .columns import LIST_FIELDS, profile, surely_unique
-from .tables import code_well_formed, malformed_indices, text
+from .tables import code_well_formed, malformed_indices, text, texts
 
 _FORMAT_TEXT = {
     "DKBM": "19 位数字", "CBFBM": "18 位数字", "SRFBM": "18 位数字", "FBFBM": "14 位数字",
@@ -89,13 +89,15 @@ def _emit(data, em, table, row, unit, fld, value, why):
 def a05(data, em):
     for table in ("CBDKXX", "CBHT", "CBJYQZDJB"):
         fields = ("DKBM", "CBFBM") if table == "CBDKXX" else ("CBFBM",)
-        for row, unit in data.scoped(table):
-            fbfbm = text(row.get("FBFBM"))
-            if not code_well_formed("FBFBM", fbfbm):
-                continue
-            for fld in fields:
-                v = text(row.get(fld))
-                if not code_well_formed(fld, v) or v.startswith(fbfbm):
+        tc = data.table_columns(table)
+        fbf = texts(tc.col("FBFBM"))
+        for fld in fields:
+            col = texts(tc.col(fld))
+            # by column: only rows whose code does not start with their FBFBM are looked at
+            suspects = [i for i, (v, f) in enumerate(zip(col, fbf)) if v and f and v[:14] != f]
+            for i, row, unit in tc.pick(suspects):
+                fbfbm, v = fbf[i], col[i]
+                if not code_well_formed("FBFBM", fbfbm) or not code_well_formed(fld, v):
                     continue
                 msg = "%s 的 %s %s 不以本行发包方代码 %s 开头（编码层级不符）" % (
                     data.describe(table, row), fld, v, fbfbm)

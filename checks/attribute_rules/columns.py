@@ -11,8 +11,11 @@ from typing import FrozenSet, Optional
 from .tables import CODE_FORMATS
 
 _WS = re.compile(r"\s")
-_EDGE_WS = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
-_BLANK_START = re.compile(r"(?:^|\x00)\s")
+# Patterns on values joined by NUL start with the NUL literal: the regex engine then
+# jumps from NUL to NUL instead of trying every character (the first and last value
+# are tested apart).
+_EDGE_WS = re.compile(r"\x00\s|\s\x00")
+_BLANK_START = re.compile(r"\x00\s")
 _LAST = itemgetter(-1)
 _BODY = itemgetter(slice(0, -1))
 
@@ -59,7 +62,10 @@ class FieldProfile:
     @property
     def blank_start(self) -> bool:
         """A text value starting with whitespace (or whitespace only)."""
-        return self._get("blank", lambda: _BLANK_START.search(self._texts()[1]) is not None)
+        def compute():
+            joined = self._texts()[1]
+            return joined[:1].isspace() or _BLANK_START.search(joined) is not None
+        return self._get("blank", compute)
 
     @property
     def whitespace(self) -> bool:
@@ -138,9 +144,9 @@ def _list_codes_ok(fld, strs) -> bool:
     finds the first value that is not such a list."""
     n, letters = CODE_FORMATS[fld]
     code = "[0-9]{%d}%s" % (n - (1 if letters else 0), "[%s]" % letters if letters else "")
-    bad_start = re.compile(r"(?:^|\x00)(?!%s(?:/%s)*(?:\x00|$))" % (code, code))
+    bad_start = re.compile(r"\x00(?!%s(?:/%s)*(?:\x00|$))" % (code, code))
     strs = list(filter(None, strs))
-    return not strs or bad_start.search("\x00".join(strs)) is None
+    return not strs or bad_start.search("\x00" + "\x00".join(strs)) is None
 
 
 def _all_codes(fld, strs) -> bool:
@@ -171,4 +177,4 @@ def surely_unique(col) -> bool:
         joined = "\x00".join(vals)
     except TypeError:           # numbers (BSM): unique as they are, unless text is mixed in
         return not any(v.__class__ is str for v in vals)
-    return _EDGE_WS.search(joined) is None
+    return not (joined[:1].isspace() or joined[-1:].isspace() or _EDGE_WS.search(joined))

@@ -79,6 +79,11 @@ def empty_id(value) -> bool:
     return codes.is_empty_id(value)
 
 
+def texts(col) -> List[str]:
+    """text() of every value of a column, without a function call per value."""
+    return [v.strip() if v.__class__ is str else "" if v is None else text(v) for v in col]
+
+
 def obj_hash(*parts) -> str:
     """Hash of the object values a finding depends on (accepted states, §4)."""
     blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
@@ -132,9 +137,18 @@ class OwnershipData:
         return code if table in _REGION_TABLES else code[:14]
 
     def units(self, table: str) -> List[str]:
-        """The unit code of every row, aligned with rows(table)."""
+        """The unit code of every row, aligned with rows(table) (unit_of, by column)."""
         if table not in self._units:
-            self._units[table] = [self.unit_of(table, r) for r in self.rows(table)]
+            fld = _UNIT_CODE_FIELD.get(table)
+            if table in ("LZHT", "JZD", "JZX") or fld is None:
+                units = [self.unit_of(table, r) for r in self.rows(table)]
+            else:
+                tc = self.table_columns(table)
+                codes = texts(tc.col(fld))
+                units = codes if table in _REGION_TABLES else [c[:14] for c in codes]
+                if table in _WITH_FBFBM:
+                    units = [f or u for f, u in zip(texts(tc.col("FBFBM")), units)]
+            self._units[table] = units
         return self._units[table]
 
     def stage_units(self, table: str) -> Set[str]:
@@ -193,8 +207,7 @@ class OwnershipData:
         """Trimmed value -> rows, cached per run."""
         def build():
             out: Dict[str, List[dict]] = {}
-            for r in self.rows(table):
-                v = text(r.get(fld))
+            for v, r in zip(texts(self.table_columns(table).col(fld)), self.rows(table)):
                 if v:
                     out.setdefault(v, []).append(r)
             return out
