@@ -9,7 +9,7 @@ from typing import Dict, List
 
 from ..core.admin_list import fbf_code, load_admin_units
 from .attribute_rules.tables import (STAGES, Emitter, OwnershipData, code_well_formed,
-                                     gc_paused, malformed_indices, text)
+                                     gc_paused, malformed_indices, text, texts)
 from .registry import register
 
 _LEVEL_NOUN = {"village": "村", "group": "组"}
@@ -67,7 +67,7 @@ def _names(data, units) -> Dict[str, str]:
 def _counts_by_unit(data, table, fld):
     """Well-formed codes of a table counted per 14-digit unit (malformed ones are A04's)."""
     def build():
-        col = [text(r.get(fld)) for r in data.rows(table)]
+        col = texts(data.table_columns(table).col(fld)) if data.has(table) else []
         bad = set(malformed_indices(fld, col))
         return Counter(v[:14] for i, v in enumerate(col) if i not in bad)
     return data.ctx.cached("unit_counts:%s.%s" % (table, fld), build)
@@ -137,8 +137,9 @@ def c02(data, em, units, names):
 
 
 def c03(data, em, names):
-    contracted = Counter(unit for row, unit in zip(data.rows("DK"), data.units("DK"))
-                         if text(row.get("DKLB")) == "10")
+    kinds = data.table_columns("DK").col("DKLB") if data.has("DK") else []
+    contracted = Counter(u for k, u in zip(kinds, data.units("DK") if kinds else [])
+                         if k == "10" or (k is not None and text(k) == "10"))
     for unit, n in sorted(contracted.items()):
         if not code_well_formed("FBFBM", unit) or not data.in_scope(unit):
             continue

@@ -81,12 +81,13 @@ def x01(data, em):
 
 def x02(data, em):
     assigned = _values(data, "CBDKXX", "DKBM")
-    for row, unit in data.scoped("DK"):
-        if text(row.get("DKLB")) != "10" or not data.reached("CBDKXX", unit):
-            continue
-        dkbm = text(row.get("DKBM"))
-        if not dkbm or dkbm in assigned:
-            continue
+    tc = data.table_columns("DK")
+    codes, kinds, units = texts(tc.col("DKBM")), tc.col("DKLB"), data.units("DK")
+    reached = data.stage_units("CBDKXX")
+    alone = [i for i, (c, k, u) in enumerate(zip(codes, kinds, units))
+             if c and c not in assigned and u in reached and text(k) == "10"]
+    for i, row, unit in tc.pick(alone):
+        dkbm = codes[i]
         name = text(row.get("DKMC"))
         msg = "承包地块 %s%s没有承包地块信息（CBDKXX），未落实承包方" % (
             dkbm, "（%s）" % name if name else " ")

@@ -113,6 +113,8 @@ class OwnershipData:
         return self.db is not None and self.db.has(table)
 
     def rows(self, table: str) -> List[dict]:
+        """Row dicts of an ownership table (layers: use table_columns)."""
+        assert table in ROW_TABLES, table
         return self.ctx.table(table) if self.has(table) else []
 
     def columns(self, table: str) -> Set[str]:
@@ -140,8 +142,15 @@ class OwnershipData:
         """The unit code of every row, aligned with rows(table) (unit_of, by column)."""
         if table not in self._units:
             fld = _UNIT_CODE_FIELD.get(table)
-            if table in ("LZHT", "JZD", "JZX") or fld is None:
-                units = [self.unit_of(table, r) for r in self.rows(table)]
+            if fld is None:
+                units = [""] * self.table_columns(table).n
+            elif table in ("JZD", "JZX"):   # the first plot of the "/"-joined list
+                units = [c.split("/")[0].strip()[:14]
+                         for c in texts(self.table_columns(table).col(fld))]
+            elif table == "LZHT":
+                tc = self.table_columns(table)
+                units = [(a or b)[:14] for a, b in zip(texts(tc.col("CBHTBM")),
+                                                       texts(tc.col("LZHTBM")))]
             else:
                 tc = self.table_columns(table)
                 codes = texts(tc.col(fld))
@@ -164,7 +173,7 @@ class OwnershipData:
         return self.ctx.in_scope(unit)
 
     def scoped(self, table: str):
-        """(row, unit) pairs inside the run's scope (cached per run)."""
+        """(row, unit) pairs of an ownership table inside the run's scope (cached per run)."""
         def build():
             rows, units = self.rows(table), self.units(table)
             if self.ctx.scope is None:
@@ -278,11 +287,11 @@ def whitespace_fields(table: str) -> List[str]:
     return names + [f for f in other if f not in names]
 
 
-# Tables the ownership rules read row by row; every other layer (JZD, JZX … hundreds of
-# thousands of features) is read for the value rules as columns only.
+# Tables the ownership rules read row by row; the layers (DK, JZD, JZX … hundreds of
+# thousands of features) are read as columns only.
 ROW_TABLES = frozenset(["FBF", "CBF", "CBF_JTCY", "CBDKXX", "CBHT", "LZHT", "QSLYZLFJ",
                         "CBJYQZDJB", "CBJYQZ", "CBJYQZ_QZBF", "CBJYQZ_QZHF", "CBJYQZ_QZZX",
-                        "DK", "ZJQY", "CJQY", "XJQY"])
+                        "ZJQY", "CJQY", "XJQY"])
 
 
 class TableColumns:
@@ -332,21 +341,14 @@ class TableColumns:
         return {f: c[i] for f, c in self._cols.items()}
 
     def unit(self, i: int) -> str:
-        if self.rows is not None:
-            return self.data.units(self.table)[i]
-        return self.data.unit_of(self.table, self.row(i))
+        return self.data.units(self.table)[i]
 
     def _scoped_set(self):
         """Indices inside the run's scope (None = township: every row)."""
         if self.data.ctx.scope is None:
             return None
         if self._scope is None:
-            if self.rows is not None:
-                units = self.data.units(self.table)
-            else:   # layers: the unit from the code column alone, without whole rows
-                fld = _UNIT_CODE_FIELD.get(self.table)
-                units = [self.data.unit_of(self.table, {fld: v}) for v in self.col(fld)] \
-                    if fld else [""] * self.n
+            units = self.data.units(self.table)
             self._scope = {i for i, u in enumerate(units) if self.data.in_scope(u)}
         return self._scope
 
