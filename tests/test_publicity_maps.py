@@ -83,7 +83,7 @@ def test_page_choice_follows_the_shape():
     assert nice_scale(1310) == 1500 and nice_scale(1000) == 1000 and nice_scale(2001) == 2500
     wide, tall = (0, 0, 900, 300), (0, 0, 300, 900)
 
-    def share(frame, scale, extent):
+    def share(frame, scale, extent, final=False):
         return 1.0, None
     assert choose_page(wide, share).frame.orientation == "landscape"
     assert choose_page(tall, share).frame.orientation == "portrait"
@@ -93,7 +93,7 @@ def test_page_choice_follows_the_shape():
     ex = ch.extent
     assert ex[0] <= 0 and ex[2] >= 900 and ex[1] <= 0 and ex[3] >= 300
 
-    def legible_from_a1(frame, scale, extent):
+    def legible_from_a1(frame, scale, extent, final=False):
         return (1.0 if frame.paper in ("A1", "A0") else 0.5), None
     assert choose_page(wide, legible_from_a1).frame.paper == "A1"
     assert choose_page(wide, legible_from_a1, paper="A2").frame.paper == "A2"

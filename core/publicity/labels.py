@@ -158,23 +158,42 @@ def pole_points(geoms: np.ndarray, grid: int = 7) -> Tuple[np.ndarray, np.ndarra
     return best_xy, best_d
 
 
+def _long_axis(hull_xy: np.ndarray):
+    """(length, width, angle°) of the minimum-area rectangle around a convex ring."""
+    edges = np.diff(hull_xy, axis=0)
+    keep = np.hypot(edges[:, 0], edges[:, 1]) > 0
+    if not keep.any():
+        return 0.0, 0.0, 0.0
+    theta = np.arctan2(edges[keep, 1], edges[keep, 0])
+    c, s = np.cos(theta), np.sin(theta)
+    # hull points in the frame of every edge direction (rotating calipers)
+    u = hull_xy[:, 0][None, :] * c[:, None] + hull_xy[:, 1][None, :] * s[:, None]
+    v = -hull_xy[:, 0][None, :] * s[:, None] + hull_xy[:, 1][None, :] * c[:, None]
+    du, dv = u.max(axis=1) - u.min(axis=1), v.max(axis=1) - v.min(axis=1)
+    j = int(np.argmin(du * dv))
+    a = math.degrees(theta[j])
+    if dv[j] > du[j]:
+        a += 90.0
+    return max(du[j], dv[j]), min(du[j], dv[j]), a
+
+
 def strip_angles(geoms: np.ndarray, min_elongation: float = 1.6) -> np.ndarray:
     """Angle (deg, −90…90) of the long axis of elongated plots (0 when nearly level); NaN
-    for compact ones."""
+    for compact ones. Minimum-area rectangle by rotating calipers on the convex hull
+    (shapely's own is a slow Python fallback without GEOS 3.12)."""
     out = np.full(len(geoms), np.nan)
     if not len(geoms):
         return out
-    rects = shapely.minimum_rotated_rectangle(geoms)
-    for i, r in enumerate(rects):
-        c = shapely.get_coordinates(r)
-        if len(c) < 4:
+    coords, owner = shapely.get_coordinates(shapely.convex_hull(geoms), return_index=True)
+    starts = np.searchsorted(owner, np.arange(len(geoms)))
+    ends = np.searchsorted(owner, np.arange(len(geoms)), side="right")
+    for i in range(len(geoms)):
+        ring = coords[starts[i]:ends[i]]
+        if len(ring) < 4:
             continue
-        e1, e2 = c[1] - c[0], c[2] - c[1]
-        l1, l2 = math.hypot(*e1), math.hypot(*e2)
-        if min(l1, l2) <= 0 or max(l1, l2) / min(l1, l2) < min_elongation:
+        length, width, a = _long_axis(ring)
+        if width <= 0 or length / width < min_elongation:
             continue
-        ax = e1 if l1 >= l2 else e2
-        a = math.degrees(math.atan2(ax[1], ax[0]))
         while a > 90:
             a -= 180
         while a <= -90:
@@ -250,6 +269,12 @@ def prepare(specs: Sequence[LabelSpec]) -> Prepared:
     geoms = np.array([s.geom for s in specs], dtype=object)
     xy, radius = pole_points(geoms)
     return Prepared(specs, geoms, xy, radius, strip_angles(geoms))
+
+
+def inside_count(prep: Prepared, scale, base_mm, min_mm, metrics: Optional[Metrics] = None) -> int:
+    """How many labels fit inside their plot at this scale (cheap: no callout search)."""
+    return sum(1 for v in _inside_pass(prep, scale, base_mm, min_mm, metrics or Metrics())
+               if v is not None)
 
 
 def _inside_pass(prep: Prepared, scale, base_mm, min_mm, metrics):

@@ -11,7 +11,8 @@ import numpy as np
 import shapely
 
 from .data import Plot, UnitData, fmt_date, fmt_mu
-from .labels import CALLOUT, IN_PLOT, LabelPlan, LabelSpec, Metrics, plan_labels, prepare
+from .labels import (CALLOUT, IN_PLOT, LabelPlan, LabelSpec, Metrics, inside_count, plan_labels,
+                     prepare)
 from .map_plan import PageChoice, choose_page
 from .settings import ROUND_LONG, PublicitySettings
 from .units import Unit
@@ -125,17 +126,20 @@ def prepare_unit_map(data: UnitData, geoms: Dict[str, object], regions, villages
     bounds = shapely.total_bounds(np.array(parts, dtype=object))
     prep = prepare([LabelSpec(p.dkbm, p.geom, p.lines) for p in plots])
 
-    def plan_at(frame, scale, extent):
-        base, low = settings.label_size_mm * frame.zoom ** 0.5, settings.label_min_mm
+    n = len(prep.specs)
+
+    def plan_at(frame, scale, extent, final=False):
+        base, low = settings.label_size_mm, settings.label_min_mm
+        # legible: most labels inside their plot and nearly all shown whole; a couple of
+        # leaders or numbers are fine however few plots the unit has
+        inside = inside_count(prep, scale, base, low, metrics)
+        inside_ok = inside >= settings.inside_share * n or n - inside <= 2
+        if not inside_ok and not final:
+            return inside / n, None          # too small a sheet: no callout search needed
         plan = plan_labels(prep, scale, extent, base, low, metrics)
-        # legible: nearly all labels shown whole, most of them inside their plot; a couple
-        # of leaders or numbers are fine however few plots the unit has
-        n = len(plan.labels)
-        inside = len(plan.by_mode(*IN_PLOT))
         whole = len(plan.by_mode(*IN_PLOT, CALLOUT))
-        ok = (plan.inside_share >= settings.inside_share or n - inside <= 2) and \
-            (plan.full_share >= settings.legible_share or n - whole <= 1)
-        return (1.0 if ok else min(plan.full_share, plan.inside_share)), plan
+        ok = inside_ok and (whole >= settings.legible_share * n or n - whole <= 1)
+        return (1.0 if ok else min(whole, inside) / n), plan
 
     um.choice = choose_page(bounds, plan_at, settings.page_size, settings.orientation,
                             settings.legible_share)
@@ -155,16 +159,20 @@ def prepare_unit_map(data: UnitData, geoms: Dict[str, object], regions, villages
     return um
 
 
-def prepare_maps(db, units: Sequence[UnitData], settings: PublicitySettings, metrics: Metrics,
-                 round_no: int = 1, feedback=None) -> List[UnitMap]:
+def iter_unit_maps(db, units: Sequence[UnitData], settings: PublicitySettings, metrics: Metrics,
+                   round_no: int = 1, feedback=None):
+    """UnitMap of each unit in turn, so that drawing can start before all are planned."""
     codes = {u.code for u in units}
     geoms = read_geometries(db, "DK", "DKBM", codes)
     regions = read_geometries(db, "ZJQY", "ZJQYDM", codes)
     villages = read_geometries(db, "CJQY", "CJQYDM", {c[:12] for c in codes})
-    out = []
     for i, u in enumerate(units):
         if feedback is not None:
             feedback.check()
             feedback.progress(100.0 * i / max(1, len(units)))
-        out.append(prepare_unit_map(u, geoms, regions, villages, settings, metrics, round_no))
-    return out
+        yield prepare_unit_map(u, geoms, regions, villages, settings, metrics, round_no)
+
+
+def prepare_maps(db, units: Sequence[UnitData], settings: PublicitySettings, metrics: Metrics,
+                 round_no: int = 1, feedback=None) -> List[UnitMap]:
+    return list(iter_unit_maps(db, units, settings, metrics, round_no, feedback))

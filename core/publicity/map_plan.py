@@ -88,8 +88,9 @@ def choose_page(bounds: Sequence[float], plan_at: Callable[[Frame, int, tuple], 
                 paper: str = "auto", orientation: str = "auto", wanted_share: float = 0.9) -> PageChoice:
     """Pick paper and orientation.
 
-    plan_at(frame, scale, extent) -> (share, plan) measures legibility: the share of
-    plots whose full label is readable (inside or with a leader), not only numbered.
+    plan_at(frame, scale, extent, final=False) -> (share, plan) measures legibility; it may
+    answer plan None for a sheet it rejects early, and is called with final=True for the
+    chosen sheet when its plan is still missing.
     """
     papers = AUTO_ORDER if paper in (None, "", "auto") else (paper,)
     if orientation in (None, "", "auto"):
@@ -112,5 +113,8 @@ def choose_page(bounds: Sequence[float], plan_at: Callable[[Frame, int, tuple], 
         if best is None or (choice.share, -choice.scale) > (best.share, -best.scale):
             best = choice
         if choice.share >= wanted_share:
-            return choice
-    return best
+            break
+    choice = choice if choice.share >= wanted_share else best
+    if choice.plan is None:      # measured without a full plan: make it now
+        _, choice.plan = plan_at(choice.frame, choice.scale, choice.extent, final=True)
+    return choice

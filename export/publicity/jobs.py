@@ -1,12 +1,15 @@
 """A publicity job: which units, which documents, where; run by processing and by the dock.
 
 prepare() does everything that may run in a background task (reading, checks of
-the preconditions, tables and household documents, label plans); map_steps()
-renders the 公示图 sheets one unit per step in the main thread; finish() closes
-the merged PDF. run() does all three in a row (processing).
+the preconditions, tables and household documents, label plans) and hands the
+planned 公示图 sheets over a queue; render()/map_steps() draw them one per step in
+the main thread, while the preparation goes on; finish() closes the merged PDF.
+run() does it all from the main thread with a worker thread (processing).
 """
 import datetime as _dt
 import os
+import queue
+import threading
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional
 
@@ -55,17 +58,37 @@ def unit_folder(out_dir: str, unit) -> str:
     return os.path.join(out_dir, "%s%s" % (unit.code, safe_name(unit.unit.name)))
 
 
+_DONE = object()
+
+
 class PublicityJob:
     def __init__(self, request: PublicityRequest, feedback: Optional[Feedback] = None):
         self.req = request
         self.fb = feedback or Feedback()
         self.report = JobReport()
         self.units = []
-        self.maps = []
+        # sheets planned by prepare() (any thread) and drawn by map_steps() (main thread)
+        self.map_queue: "queue.Queue" = queue.Queue()
+        self.map_total = 0
         self._exporter = None
+        self._present = ()
+        self._epsg = 4526
 
     # --- background part --------------------------------------------------------
     def prepare(self):
+        """Select the units, write the tables and documents, plan the sheets.
+
+        Planned sheets are put on map_queue one by one; the queue always ends with a
+        marker (or the exception that stopped the preparation).
+        """
+        try:
+            self._prepare()
+        except BaseException as exc:
+            self.map_queue.put(exc)
+            raise
+        self.map_queue.put(_DONE)
+
+    def _prepare(self):
         req, fb = self.req, self.fb
         os.makedirs(req.out_dir, exist_ok=True)
         db = TownshipDB(req.db_path)
@@ -86,25 +109,30 @@ class PublicityJob:
                     self.report.skipped[u.code] = pre.summary
             self.units = allowed
             docs = [d for d in req.documents if d != "map"]
+            maps = "map" in req.documents and allowed
+            share = 50.0 if maps and docs else (0.0 if maps else 100.0)
             n = max(1, len(allowed))
-            for i, u in enumerate(allowed):
+            for i, u in enumerate(allowed if docs else ()):
                 fb.check()
-                fb.progress(60.0 * i / n)
+                fb.progress(share * i / n)
                 self._unit_documents(db, u, docs)
-                if req.record_round and req.start and req.end and docs:
+                if req.record_round and req.start and req.end:
                     try:
                         stage.start_round(db, u.code, req.round_no, req.start, req.end,
                                           req.settings.place, req.user)
                     except stage.StageError as exc:
                         self.report.messages.append(str(exc))
-            if "map" in req.documents and allowed:
-                from ...core.publicity.map_data import prepare_maps
+            if maps:
+                from ...core.publicity.map_data import iter_unit_maps
                 from .fonts import label_metrics
-                metrics = label_metrics(req.family)
-                self.maps = prepare_maps(db, allowed, req.settings, metrics, req.round_no,
-                                         fb.scaled(60, 40))
+                from .map_style import LABEL_LINE_HEIGHT
+                metrics = label_metrics(req.family, LABEL_LINE_HEIGHT)
                 self._present = [name for name in ("XZDW", "MZDW", "DZDW") if db.count(name)]
                 self._epsg = db.epsg("DK") or 4526
+                self.map_total = len(allowed)
+                for um in iter_unit_maps(db, allowed, req.settings, metrics, req.round_no,
+                                         fb.scaled(share, 100.0 - share)):
+                    self.map_queue.put(um)
         finally:
             db.close()
         fb.progress(100.0)
@@ -142,35 +170,53 @@ class PublicityJob:
                 files.append(path)
 
     # --- main-thread part --------------------------------------------------------
-    def map_count(self) -> int:
-        return len(self.maps)
+    def next_map(self, block: bool = True, timeout: Optional[float] = None):
+        """The next planned sheet, None when none is ready yet (block=False), _DONE at the end."""
+        try:
+            item = self.map_queue.get(block, timeout)
+        except queue.Empty:
+            return None
+        if isinstance(item, BaseException):
+            raise item
+        return item
 
-    def map_steps(self) -> Iterator[int]:
-        """Render one sheet per step; yields the number of sheets done."""
-        if not self.maps:
-            return
+    def render(self, um) -> Optional[object]:
+        """Draw one sheet (main thread): its PDF, PNG and page of the merged PDF."""
         from .map_export import MapExporter
         req = self.req
         rn = ROUND_NAMES.get(req.round_no, str(req.round_no))
-        merged = os.path.join(req.out_dir, "地块分布图_%s公示_合并.pdf" % rn) if req.merged else ""
-        self._exporter = MapExporter(req.db_path, self._epsg, req.family, req.settings, merged,
-                                     req.png, self._present)
-        units = {u.code: u for u in self.units}
-        for i, um in enumerate(self.maps):
-            if um.choice is None:
-                self.report.messages.append("%s 没有可绘制的地块图形，未生成公示图" % um.unit.code)
-            else:
-                folder = unit_folder(req.out_dir, units[um.unit.code])
-                path = os.path.join(folder, "地块分布图_%s公示.pdf" % rn)
-                res = self._exporter.export(um, path)
-                self.report.maps.append(res)
-                self.report.files.append(res.pdf)
-                if res.png:
-                    self.report.files.append(res.png)
-                if um.missing_geometry:
-                    self.report.messages.append("%s 有 %d 个地块没有图形，未画入公示图：%s" % (
-                        um.unit.code, len(um.missing_geometry), "、".join(um.missing_geometry[:5])))
-            yield i + 1
+        if self._exporter is None:
+            merged = os.path.join(req.out_dir, "地块分布图_%s公示_合并.pdf" % rn) if req.merged else ""
+            self._exporter = MapExporter(req.db_path, self._epsg, req.family, req.settings, merged,
+                                         req.png, self._present)
+        if um.choice is None:
+            self.report.messages.append("%s 没有可绘制的地块图形，未生成公示图" % um.unit.code)
+            return None
+        unit = next(u for u in self.units if u.code == um.unit.code)
+        path = os.path.join(unit_folder(req.out_dir, unit), "地块分布图_%s公示.pdf" % rn)
+        res = self._exporter.export(um, path)
+        self.report.maps.append(res)
+        self.report.files.append(res.pdf)
+        if res.png:
+            self.report.files.append(res.png)
+        if um.missing_geometry:
+            self.report.messages.append("%s 有 %d 个地块没有图形，未画入公示图：%s" % (
+                um.unit.code, len(um.missing_geometry), "、".join(um.missing_geometry[:5])))
+        return res
+
+    def map_steps(self) -> Iterator[int]:
+        """Draw the sheets as they are planned; yields the number of sheets done."""
+        done = 0
+        while True:
+            um = self.next_map(timeout=0.5)
+            if um is _DONE:
+                return
+            if um is None:
+                self.fb.check()
+                continue
+            self.render(um)
+            done += 1
+            yield done
 
     def finish(self) -> JobReport:
         if self._exporter is not None:
@@ -180,23 +226,31 @@ class PublicityJob:
             self._exporter = None
         return self.report
 
-    def cancel_maps(self):
-        """Stop after the current sheet; the merged PDF keeps the sheets done so far."""
-        self.finish()
-
     def run(self) -> JobReport:
+        """Everything, from the main thread; the sheets are planned in a worker thread
+        while the main thread draws them (QGIS releases the GIL while rendering)."""
         outer = self.fb
-        share = 30.0 if "map" in self.req.documents else 100.0
-        self.fb = outer.scaled(0, share)
-        try:
+        if "map" not in self.req.documents:
             self.prepare()
-        finally:
-            self.fb = outer
-        total = self.map_count()
+            return self.finish()
+        errors = []
+        self.fb = Feedback(None, outer.canceled, outer.log)   # progress comes from drawing
+
+        def work():
+            try:
+                self.prepare()
+            except BaseException as exc:  # noqa: BLE001 (re-raised in the main thread)
+                errors.append(exc)
+        worker = threading.Thread(target=work, name="publicity-prepare", daemon=True)
+        worker.start()
         try:
             for done in self.map_steps():
                 outer.check()
-                outer.progress(share + (100.0 - share) * done / max(1, total))
+                outer.progress(100.0 * done / max(1, self.map_total or done))
         finally:
             self.finish()
+            worker.join()
+            self.fb = outer
+        if errors:
+            raise errors[0]
         return self.report

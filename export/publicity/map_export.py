@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from qgis.core import QgsLayoutExporter, QgsProject, QgsRenderContext
+from qgis.core import QgsLabelingEngineSettings, QgsLayoutExporter, QgsProject, QgsRenderContext
 from qgis.PyQt.QtCore import QMarginsF, QSize, QSizeF
 from qgis.PyQt.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
@@ -36,6 +36,12 @@ class MapExporter:
     def __init__(self, db_path: str, epsg: int, family: str, settings, merged_path: str = "",
                  png: bool = False, present=("XZDW", "MZDW", "DZDW")):
         self.project = QgsProject()
+        # fewer label candidates for roads and ponds: their names are secondary
+        engine = self.project.labelingEngineSettings()
+        engine.setMaximumLineCandidatesPerCm(1.0)
+        engine.setMaximumPolygonCandidatesPerCmSquared(0.5)
+        engine.setFlag(QgsLabelingEngineSettings.UsePartialCandidates, False)
+        self.project.setLabelingEngineSettings(engine)
         self.family = family
         self.settings = settings
         self.png = png
