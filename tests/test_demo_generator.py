@@ -355,3 +355,21 @@ def test_table_defects_are_what_they_claim(defects):
             assert keys[0] not in listed and keys[0] in fbf
         elif rule == "C03":
             assert not [r for r in t["CBJYQZDJB"] if r["CBFBM"].startswith(keys[0])]
+
+
+def test_defects_are_deterministic_and_cli_runs(tmp_path):
+    import subprocess
+    import sys
+    import quequan
+    a, b = str(tmp_path / "a.gpkg"), str(tmp_path / "b.gpkg")
+    ma, mb = ([{k: v for k, v in e.items() if k != "file"} for e in
+               generate_township(p, plots=600, seed=3, defects=True)["manifest"]] for p in (a, b))
+    assert ma == mb and _dump(a) == _dump(b)
+    out = str(tmp_path / "cli" / "demo.gpkg")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(quequan.__file__)))
+    res = subprocess.run([sys.executable, "-m", "quequan.core.demo", "--output", out, "--plots", "120",
+                          "--seed", "2", "--geometry-only"], env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    with TownshipDB(out) as db:
+        assert db.count("DK") == 120 and db.count("CBF") == 0 and db.count("JZD") == 0
+    assert os.path.exists(str(tmp_path / "cli" / "admin_units.csv"))

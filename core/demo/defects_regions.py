@@ -197,3 +197,37 @@ def _overlap(town, zj, avoid):
             zj[a] = shapely.union_all([zj[a], extra])
             town.note("T15", [a, b], "组级区域 %s 与 %s 重叠 %.0f 平方米" % (a, b, extra.area))
             return
+
+
+def natural_lookalikes(town, polys, features):
+    """Manifest entries for what the clean data already holds and a rule must not flag."""
+    named = {k for e in town.manifest for k in e["keys"]}
+    ok = [i for i, g in enumerate(polys) if g is not None and not g.is_empty
+          and town.dk[i]["DKBM"] not in named]
+    tree = shapely.STRtree(np.asarray(polys, dtype=object)[ok])
+    wanted = (("机耕路", 400, 450, "T05", "4 米机耕路两侧的地块（路在 XZDW 中，不是缝隙）"),
+              ("水渠", 30, 45, "T05", "0.3–0.45 米水渠（XZDW，有 KD）两侧的地块"),
+              ("村道", 500, 600, "T13", "村道两侧分属两个村的地块"))
+    for name, lo, hi, rule, note in wanted:
+        for s in town.plan.strips:
+            if s["name"] != name or not lo <= s["kd_cm"] <= hi:
+                continue
+            (ax, ay), (bx, by) = s["a"], s["b"]
+            line = shapely.LineString([(ax / 1000.0, ay / 1000.0), (bx / 1000.0, by / 1000.0)])
+            hits = [ok[j] for j in tree.query(line.buffer(s["kd_cm"] / 200.0 + 0.01)).tolist()]
+            vertical = ax == bx
+            c = ax / 1000.0 if vertical else ay / 1000.0
+            sides = {}
+            for i in sorted(hits, key=lambda i: town.dk[i]["DKBM"]):
+                p = polys[i].centroid
+                sides.setdefault((p.x if vertical else p.y) > c, i)
+            if len(sides) == 2:
+                a, b = sorted(town.dk[i]["DKBM"] for i in sides.values())
+                if rule != "T13" or a[:12] != b[:12]:
+                    town.note(rule, [a, b], note + "（KD %.2f 米）" % (s["kd_cm"] / 100.0), lookalike=True)
+                    break
+    ponds = [g for g, label, _ in features if label == "坑塘"]
+    for pond in ponds[:1]:
+        hits = sorted(town.dk[ok[j]]["DKBM"] for j in tree.query(pond, predicate="touches").tolist())
+        if hits:
+            town.note("T06", hits, "坑塘（%.0f 平方米，MZDW）四周的地块" % pond.area, lookalike=True)

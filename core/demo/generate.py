@@ -169,6 +169,9 @@ def _plots_full(db, town, jbnt, features, s, counts, report, defects):
             r["SCMJ"], r["SCMJM"] = 612.35, float(m2_to_mu("612.35"))
     report(40)
     feats = features + town.extra_features
+    if defects:
+        from . import defects_regions
+        defects_regions.natural_lookalikes(town, polys, features)
     b = build_boundary([r["DKBM"] for r in town.dk], polys, ownership.labels(town.dk, town.contractors),
                        features=feats, outside_label=OUTSIDE_LABEL, same_point_tol=SAME_POINT_TOL,
                        min_turn_deg=MIN_TURN_DEG)
