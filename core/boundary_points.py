@@ -13,6 +13,9 @@ shapely 2 except the final row building. The convention implemented:
   ``min_turn_deg``; a ring keeps at least 4 points (all of them when it has fewer);
 - one JZX per stretch between consecutive 界址点, a stretch shared by several plots
   stored once with DKBM "A/B" and QJZDH/ZJZDH in the walking order of plot A;
+- optionally (``fixed_points``/``fixed_names``) points that already have a number keep
+  it (a partial rebuild after an edit), only new points are numbered, and lines between
+  plots in dispute (``disputed``) get JXXZ 600003 争议界;
 - 四至: per direction the neighbour (plot label, feature label or ``outside_label``)
   with the longest boundary whose outward normal lies within 60° of that direction.
 
@@ -119,13 +122,17 @@ def build_boundary(keys: Sequence[str], polygons, labels: Optional[Sequence[str]
                    same_point_tol: float = 0.05, min_turn_deg: float = 0.0,
                    start_number: int = 1, with_lines: bool = True, jzdlx: str = "1",
                    jblx: str = "6", jzd_bsm_start: int = 1, jzx_bsm_start: int = 1,
-                   jzxh_start: int = 1) -> Boundary:
+                   jzxh_start: int = 1, fixed_points=None, fixed_names: Sequence[str] = (),
+                   disputed=()) -> Boundary:
     """JZD/JZX rows and geometries, KJZB and 四至 of the plots.
 
     keys: DKBM per plot; polygons: shapely (Multi)Polygons (None/empty: no boundary);
     labels: how each plot is named by its neighbours (承包方 name …; default the DKBM);
     pointers: 指界人 per plot (PLDWZJR; default the label); features: (polygon, label,
-    JZXLB) of other features (roads buffered by half their width, ponds …).
+    JZXLB) of other features (roads buffered by half their width, ponds …);
+    fixed_points / fixed_names: (k, 2) coordinates and JZDH of points numbered before: a
+    point within same_point_tol of one keeps its name (each name once), the others are
+    numbered from start_number; disputed: pairs of keys whose shared lines are 争议界.
     """
     n = len(keys)
     keys = [str(k) for k in keys]
@@ -255,7 +262,8 @@ def build_boundary(keys: Sequence[str], polygons, labels: Optional[Sequence[str]
     uniq, first_at = np.unique(kept_pid, return_index=True)
     rank = np.empty(n_pts, np.int64)
     rank[uniq[np.argsort(first_at)]] = np.arange(len(uniq))
-    names = np.array(["J%d" % (start_number + i) for i in range(len(uniq))], dtype=object)
+    names, n_new = _names(coords[walk_kept[np.sort(first_at)]], start_number, fixed_points,
+                          fixed_names, same_point_tol)
     pt_name = np.empty(n_pts, dtype=object)
     pt_name[uniq] = names[rank[uniq]]
 
@@ -269,12 +277,35 @@ def build_boundary(keys: Sequence[str], polygons, labels: Optional[Sequence[str]
         kjzb[p] = "/".join(chunk.tolist())
 
     four = _four(n, occ_plot, normal, seg_len, seg_label, label_list)
-    result = Boundary(kjzb, four, next_number=start_number + len(uniq))
+    result = Boundary(kjzb, four, next_number=start_number + n_new)
     if with_lines:
         _lines(result, keys, labels, pointers, features, coords, pid, ring_of, walk, occ_kept,
                occ_plot, nb, feat, uniq, first_at, walk_kept, pt_name, rank, n_plots,
-               pair, n, outside_label, jzdlx, jblx, jzd_bsm_start, jzx_bsm_start, jzxh_start)
+               pair, n, outside_label, jzdlx, jblx, jzd_bsm_start, jzx_bsm_start, jzxh_start,
+               {frozenset((str(a), str(b))) for a, b in disputed})
     return result
+
+
+def _names(xy: np.ndarray, start_number: int, fixed_points, fixed_names, tol: float):
+    """JZDH of the kept points in walking order: an earlier number within tol is kept (the
+    nearest, each once, first come first served); the others get start_number, +1, …"""
+    names = np.empty(len(xy), dtype=object)
+    taken = np.zeros(len(xy), bool)
+    if fixed_points is not None and len(fixed_names) and len(xy):
+        fixed_points = np.asarray(fixed_points, dtype=float).reshape(-1, 2)
+        tree = shapely.STRtree(shapely.points(fixed_points))
+        a, b = tree.query(shapely.points(xy), predicate="dwithin", distance=tol)
+        if len(a):
+            d = np.hypot(*(xy[a] - fixed_points[b]).T)
+            used = set()
+            for i, j in zip(*(arr[np.lexsort((d, a))].tolist() for arr in (a, b))):
+                name = str(fixed_names[j] or "").strip()
+                if name and not taken[i] and name not in used:
+                    names[i], taken[i] = name, True
+                    used.add(name)
+    new = np.flatnonzero(~taken)
+    names[new] = ["J%d" % (start_number + k) for k in range(len(new))]
+    return names, len(new)
 
 
 def _four(n, occ_plot, normal, seg_len, seg_label, label_list):
@@ -297,7 +328,7 @@ def _four(n, occ_plot, normal, seg_len, seg_label, label_list):
 
 def _lines(res, keys, labels, pointers, features, coords, pid, ring_of, walk, occ_kept, occ_plot,
            nb, feat, uniq, first_at, walk_kept, pt_name, rank, n_plots, pair, n,
-           outside_label, jzdlx, jblx, jzd_bsm, jzx_bsm, jzxh):
+           outside_label, jzdlx, jblx, jzd_bsm, jzx_bsm, jzxh, disputed=frozenset()):
     # JZD: one per numbered point, at its first occurrence
     rep = walk_kept[first_at[np.argsort(rank[uniq])]]             # occurrence per number
     pts_sorted = uniq[np.argsort(rank[uniq])]
@@ -314,43 +345,18 @@ def _lines(res, keys, labels, pointers, features, coords, pid, ring_of, walk, oc
             "XZBZ": y, "YZBZ": x})
     res.jzd_points = shapely.points(coords[rep])
     # JZX: stretches between consecutive kept occurrences along the walk
-    seen = {}
-    lines = []
-    walk_l = walk.tolist()
-    ring_w = ring_of[walk].tolist()
-    kept_w = occ_kept[walk].tolist()
+    lines = _stretches(walk, ring_of, occ_kept, pid, occ_plot, nb, feat)
     pid_l = pid.tolist()
-    i, m = 0, len(walk_l)
-    while i < m:
-        j = i
-        while j < m and ring_w[j] == ring_w[i]:
-            j += 1
-        ring_occ = walk_l[i:j]
-        kept_slots = [s for s in range(j - i) if kept_w[i + s]]
-        for t, s0 in enumerate(kept_slots):
-            s1 = kept_slots[(t + 1) % len(kept_slots)]
-            path = [ring_occ[s0]]
-            s = (s0 + 1) % len(ring_occ)
-            while True:
-                path.append(ring_occ[s])
-                if s == s1:
-                    break
-                s = (s + 1) % len(ring_occ)
-            pa, pb = pid_l[path[0]], pid_l[path[-1]]
-            if pa == pb and len(path) <= 2:
-                continue
-            key = (min(pa, pb), max(pa, pb), frozenset(pid_l[o] for o in path[1:-1]))
-            plot = int(occ_plot[path[0]])
-            if key in seen:
-                rec = seen[key]
-                if plot not in rec["plots"]:
-                    rec["plots"].append(plot)
-                continue
-            rec = {"plots": [plot], "path": path, "nb": int(nb[path[0]]), "feat": int(feat[path[0]])}
-            seen[key] = rec
-            lines.append(rec)
-        i = j
-    geoms = []
+    # all paths at once: their coordinates, lengths and geometries
+    n_path = np.array([len(rec["path"]) for rec in lines], dtype=np.int64)
+    path_occ = np.fromiter((o for rec in lines for o in rec["path"]), dtype=np.int64,
+                           count=int(n_path.sum()))
+    path_xy = coords[path_occ]
+    line_of = np.repeat(np.arange(len(lines)), n_path)
+    step = np.hypot(*np.diff(path_xy, axis=0).T) if len(path_xy) else np.zeros(0)
+    step = np.where(line_of[1:] == line_of[:-1], step, 0.0)
+    lengths = np.bincount(line_of[1:], step, minlength=len(lines)) if len(step) else \
+        np.zeros(len(lines))
     for k, rec in enumerate(lines):
         plots = [rec["plots"][0]] + sorted(rec["plots"][1:], key=lambda q: keys[q])
         others = plots[1:] or ([rec["nb"]] if rec["nb"] >= 0 else [])
@@ -365,16 +371,84 @@ def _lines(res, keys, labels, pointers, features, coords, pid, ring_of, walk, oc
         else:
             qlr = zjr = outside_label
             lb = "99"
-        line = coords[rec["path"]]
-        length = float(np.hypot(*np.diff(line, axis=0).T).sum())
+        length = float(lengths[k])
+        jxxz = "600001"
+        if disputed and len(plots) > 1 and any(
+                frozenset((keys[p], keys[q])) in disputed for p in plots for q in plots if p != q):
+            jxxz = "600003"
         res.jzx_rows.append({
-            "BSM": jzx_bsm + k, "YSDM": "211031", "JXXZ": "600001", "JZXLB": lb,
+            "BSM": jzx_bsm + k, "YSDM": "211031", "JXXZ": jxxz, "JZXLB": lb,
             "JZXWZ": "2" if len(plots) > 1 else "1", "JZXSM": "%.2f" % length,
             "PLDWQLR": qlr, "PLDWZJR": zjr, "JZXH": str(jzxh + k),
             "QJZDH": pt_name[pid_l[rec["path"][0]]], "ZJZDH": pt_name[pid_l[rec["path"][-1]]],
             "DKBM": "/".join(keys[q] for q in plots)})
-        geoms.append(line)
     res.jzx_lines = shapely.multilinestrings(
-        shapely.linestrings(np.concatenate(geoms), indices=np.repeat(
-            np.arange(len(geoms)), [len(g) for g in geoms])), indices=np.arange(len(geoms))) \
-        if geoms else np.array([], dtype=object)
+        shapely.linestrings(path_xy, indices=line_of), indices=np.arange(len(lines))) \
+        if len(lines) else np.array([], dtype=object)
+
+
+def _stretches(walk, ring_of, occ_kept, pid, occ_plot, nb, feat) -> List[dict]:
+    """One record per distinct stretch between consecutive kept occurrences of a ring walk,
+    in order of first appearance: plots (first walker first), path (occurrences), nb, feat.
+
+    A stretch walked by several plots (both sides of a shared boundary) is the same stretch:
+    same end points and the same points between them. Vectorised: each ring's walk starts
+    at a kept point, so a stretch runs from one kept slot to the next, and the last one of
+    a ring wraps to the ring's first slot."""
+    ring_w = ring_of[walk]
+    kept_slots = np.flatnonzero(occ_kept[walk])
+    if not len(kept_slots):
+        return []
+    ring_first = np.r_[0, np.flatnonzero(np.diff(ring_w)) + 1]
+    ring_end = np.r_[ring_first[1:], len(walk)]
+    slot_ring = np.searchsorted(ring_first, np.arange(len(walk)), side="right") - 1
+    k_ring = slot_ring[kept_slots]
+    same = np.r_[k_ring[1:] == k_ring[:-1], False]
+    nxt = np.where(same, np.r_[kept_slots[1:], 0], ring_end[k_ring])     # ring_end: wraps
+    length = nxt - kept_slots + 1                                        # slots on the path
+    rep = np.repeat(np.arange(len(kept_slots)), length)
+    slot = kept_slots[rep] + (np.arange(len(rep)) - np.repeat(np.cumsum(length) - length, length))
+    slot = np.where(slot == ring_end[k_ring][rep], ring_first[k_ring][rep], slot)
+    occ = walk[slot]
+    first_occ = occ[np.cumsum(length) - length]
+    last_occ = occ[np.cumsum(length) - 1]
+    pa, pb = pid[first_occ], pid[last_occ]
+    skip = (pa == pb) & (length <= 2)
+    lo, hi = np.minimum(pa, pb).astype(np.int64), np.maximum(pa, pb).astype(np.int64)
+    starts = np.cumsum(length) - length
+    # group ids: plain stretches (no point between the ends) by (lo, hi); the others by
+    # (lo, hi, set of the points between), in Python, only for them
+    gid = np.full(len(kept_slots), -1, dtype=np.int64)
+    plain = ~skip & (length == 2)
+    if plain.any():
+        code = lo[plain] * (int(pid.max()) + 1) + hi[plain]
+        _, inv = np.unique(code, return_inverse=True)
+        gid[plain] = inv
+    base = int(gid.max()) + 1
+    inner = {}
+    occ_l, pid_l = occ.tolist(), pid.tolist()
+    for t in np.flatnonzero(~skip & (length > 2)).tolist():
+        s0 = int(starts[t])
+        key = (int(lo[t]), int(hi[t]), frozenset(pid_l[o] for o in occ_l[s0 + 1:s0 + int(length[t]) - 1]))
+        gid[t] = inner.setdefault(key, base + len(inner))
+    use = np.flatnonzero(~skip)
+    order = np.argsort(gid[use], kind="stable")
+    g_sorted = gid[use][order]
+    t_sorted = use[order]
+    bounds = np.r_[0, np.flatnonzero(np.diff(g_sorted)) + 1, len(g_sorted)]
+    plot_first = occ_plot[first_occ]
+    recs = []
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        ts = t_sorted[a:b].tolist()
+        t0 = ts[0]
+        plots = []
+        for t in ts:
+            q = int(plot_first[t])
+            if q not in plots:
+                plots.append(q)
+        s0 = int(starts[t0])
+        o0 = int(first_occ[t0])
+        recs.append((t0, {"plots": plots, "path": occ_l[s0:s0 + int(length[t0])],
+                          "nb": int(nb[o0]), "feat": int(feat[o0])}))
+    recs.sort(key=lambda x: x[0])
+    return [r for _, r in recs]

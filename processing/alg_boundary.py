@@ -57,6 +57,9 @@ class ComputeSizhiAlgorithm(QueQuanAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             "SEARCH_DISTANCE", self.tr("搜索距离（米）"), QgsProcessingParameterNumber.Double, 5.0,
             minValue=0.01, maxValue=1000.0))
+        self.addParameter(QgsProcessingParameterString(
+            "OUTSIDE_LABEL", self.tr("搜索距离内无地块或地物时填写（可选，如“山林”；留空则不填）"),
+            optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
             "PREVIEW_ONLY", self.tr("仅预览（不写入数据库）"), defaultValue=True))
         self.addParameter(QgsProcessingParameterFileDestination(
@@ -80,7 +83,9 @@ class ComputeSizhiAlgorithm(QueQuanAlgorithm):
         report = _report_path(self, parameters, context)
         db = _open(path)
         try:
-            result = compute_sizhi(db, search_distance=distance, feedback=core_feedback(feedback))
+            result = compute_sizhi(db, search_distance=distance, feedback=core_feedback(feedback),
+                                   outside_label=self.parameterAsString(parameters, "OUTSIDE_LABEL",
+                                                                        context) or "")
         except Cancelled:
             fail("已取消")
         except ValueError as exc:
@@ -155,4 +160,62 @@ class SizhiUndoAlgorithm(QueQuanAlgorithm):
         return {"BATCH": result.batch, "RESTORED": result.changed}
 
 
-ALGORITHMS = [ComputeSizhiAlgorithm, SizhiUndoAlgorithm]
+class BuildBoundaryAlgorithm(QueQuanAlgorithm):
+    NAME = "buildboundary"
+    DISPLAY = "生成界址点线"
+    GROUP_ID = "boundary"
+    GROUP = "四至与界址"
+    HELP = ("由地块生成界址点（JZD）、界址线（JZX）和地块的空间坐标 KJZB，替换两图层原有内容。界址点取地块的"
+            "关键节点：三个及以上地块（或地物）相交处、相邻对象改变处、以及边界转角不小于 ANGLE_TOL 度的节点；"
+            "相距小于 MERGE_TOL 米的节点视为同一点。编号按地块编码升序，每个地块从其外包矩形西北角最近的点起"
+            "顺时针编号，已编号的公共点沿用原号（J1、J2……，全镇唯一）。相邻两点之间为一条界址线，两地块共用的界址线"
+            "只存一条，DKBM 写作“A/B”，起止点号按地块 A 的顺时针方向；界址线说明为长度（米），毗邻权利人/指界人取"
+            "相邻地块的承包方和指界人，或相邻地物名称；界址线类别：地块之间为田垄（埂），沿道路、沟渠等地物按地物名称判断；"
+            "有未解决界址争议的两地块之间为争议界。写入前自动备份到同目录 backup 文件夹，在一个事务中完成并记入 qq_audit。")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        from ..core.boundary.build import DEFAULT_ANGLE_TOL, DEFAULT_MERGE_TOL
+        self.addParameter(QgsProcessingParameterFile(
+            "DATABASE", self.tr("乡镇数据库（GeoPackage）"), extension="gpkg"))
+        self.addParameter(QgsProcessingParameterNumber(
+            "ANGLE_TOL", self.tr("角度容差（度）：转角小于此值的节点不作界址点"),
+            QgsProcessingParameterNumber.Double, DEFAULT_ANGLE_TOL, minValue=0.0, maxValue=89.0))
+        self.addParameter(QgsProcessingParameterNumber(
+            "MERGE_TOL", self.tr("同点容差（米）"), QgsProcessingParameterNumber.Double,
+            DEFAULT_MERGE_TOL, minValue=0.0001, maxValue=1.0))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            "REPORT", self.tr("界址报表（xlsx，可选）"), "Excel (*.xlsx)", optional=True,
+            createByDefault=False))
+        self.addOutput(QgsProcessingOutputNumber("JZD", self.tr("界址点数")))
+        self.addOutput(QgsProcessingOutputNumber("JZX", self.tr("界址线数")))
+        self.addOutput(QgsProcessingOutputNumber("KJZB_CHANGED", self.tr("KJZB 改变的地块")))
+        self.addOutput(QgsProcessingOutputString("BATCH", self.tr("批次号")))
+        self.addOutput(QgsProcessingOutputString("BACKUP", self.tr("备份文件")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        require_dependencies()
+        from ..core.boundary.build import build_township_boundary
+        from ..core.boundary.workbook import write_boundary_report
+        path = _database(self, parameters, context)
+        _open(path).close()                      # a clear message for a file that is no database
+        report = _report_path(self, parameters, context)
+        try:
+            summary = build_township_boundary(
+                path, self.parameterAsDouble(parameters, "ANGLE_TOL", context),
+                self.parameterAsDouble(parameters, "MERGE_TOL", context),
+                feedback=core_feedback(feedback))
+        except (ValueError, DatabaseError) as exc:
+            fail(str(exc))
+        feedback.pushInfo("界址点 %d 个、界址线 %d 条（原 %d / %d）；KJZB 改变 %d 个地块；批次 %s；备份 %s" % (
+            summary.jzd, summary.jzx, summary.removed_jzd, summary.removed_jzx, summary.kjzb_changed,
+            summary.batch, summary.backup))
+        for note in summary.notes:
+            feedback.reportError(note, False)
+        if report:
+            write_boundary_report(report, summary)
+            feedback.pushInfo("界址报表：%s" % report)
+        return {"JZD": summary.jzd, "JZX": summary.jzx, "KJZB_CHANGED": summary.kjzb_changed,
+                "BATCH": summary.batch, "BACKUP": summary.backup, "REPORT": report}
+
+
+ALGORITHMS = [ComputeSizhiAlgorithm, SizhiUndoAlgorithm, BuildBoundaryAlgorithm]

@@ -217,3 +217,27 @@ def test_processing_preview_then_write(provider, road_layout, tmp_path):
         assert db.read("DK", ["DKDZ"], "DKBM=?", (dkbm(1),))[0]["DKDZ"] == "机耕路"
     undo = processing.run("quequan:sizhiundo", {"DATABASE": road_layout, "BATCH": res["BATCH"]})
     assert undo["RESTORED"] == res["CHANGES"]
+
+
+def _agreement(result, skip=()):
+    """Share of plot-directions where the computed 四至 equals the generator's true one. The
+    generator names DKLB 99 neighbours 集体地 (here 其他集体土地, the code list's name)."""
+    same = total = 0
+    for p in result.plots:
+        for old, new in zip(p.old, p.new):
+            if old in (None, "") or old in skip:
+                continue
+            total += 1
+            same += (("其他集体土地" if old == "集体地" else old) == new)
+    return same / float(total), total
+
+
+def test_demo_township_agrees_with_true_neighbours(demo_db):
+    with TownshipDB(demo_db, readonly=True) as db:
+        plain = compute_sizhi(db)
+        edge = compute_sizhi(db, outside_label="山林")
+    share, total = _agreement(plain, skip=("山林",))     # 山林: the generator's township outside
+    assert total > 1500 and share >= 0.95, share
+    share, total = _agreement(edge)
+    assert share >= 0.95, share
+    assert len(plain.incomplete()) <= len(plain.plots) * 0.02

@@ -5,3 +5,4 @@ dock call the functions re-exported here.
 """
 from .sizhi import (SIZHI_ACTION, SizhiResult, apply_sizhi, compute_sizhi, sizhi_batches,  # noqa: F401
                     undo_sizhi)
+from .build import BuildSummary, build_boundary_for_plots, build_township_boundary  # noqa: F401,E402

@@ -78,38 +78,52 @@ class Features:
         return out
 
 
-def _geometry(wkb) -> Optional[object]:
-    """A usable geometry or None; never raises (one bad feature must not stop a run)."""
-    if not wkb:
-        return None
+def _geometries(wkbs: Sequence) -> np.ndarray:
+    """Usable geometries (None for NULL, empty, unreadable or non-finite); never raises:
+    one bad feature must not stop a run. Vectorised; a bad blob is retried alone."""
+    arr = np.array([w if w else None for w in wkbs], dtype=object)
     try:
-        g = shapely.from_wkb(wkb)
-        if g is None or g.is_empty:
-            return None
-        coords = shapely.get_coordinates(g)
-        if not np.isfinite(coords).all():
-            return None
-        return g
-    except Exception:  # noqa: BLE001 (unreadable shapes are T01/T02 matters)
-        return None
+        geoms = shapely.from_wkb(arr, on_invalid="ignore")
+    except Exception:  # noqa: BLE001 (a blob GEOS cannot even parse)
+        geoms = np.array([_one(w) for w in arr], dtype=object)
+    geoms = np.asarray(geoms, dtype=object)
+    bad = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    coords, idx = shapely.get_coordinates(geoms[~bad], return_index=True)
+    if len(coords):
+        nonfinite = np.unique(idx[~np.isfinite(coords).all(axis=1)])
+        bad[np.flatnonzero(~bad)[nonfinite]] = True
+    geoms[bad] = None
+    return geoms
 
 
-def _areal(g):
-    """A valid polygonal copy of a plot (invalid ones repaired like the checks do)."""
-    if g is None:
-        return None
+def _one(wkb):
     try:
-        if shapely.get_type_id(g) not in (3, 6):
-            return None
-        if not g.is_valid:
-            fixed = shapely.make_valid(g)
-            parts = shapely.get_parts(fixed)
-            parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
-            if not len(parts):
-                return None
-            g = shapely.union_all(parts)
-        return None if g.is_empty else g
+        return shapely.from_wkb(wkb) if wkb else None
     except Exception:  # noqa: BLE001
+        return None
+
+
+def _areal(geoms: np.ndarray) -> np.ndarray:
+    """Valid polygonal copies of the plots (invalid ones repaired like the checks do)."""
+    geoms = np.asarray(geoms, dtype=object).copy()
+    present = ~shapely.is_missing(geoms)
+    areal = np.isin(shapely.get_type_id(geoms), (3, 6))
+    geoms[present & ~areal] = None
+    bad = np.flatnonzero(present & areal & ~shapely.is_valid(geoms))
+    for i in bad.tolist():
+        geoms[i] = _repair(geoms[i])
+    return geoms
+
+
+def _repair(g):
+    try:
+        parts = shapely.get_parts(shapely.make_valid(g))
+        parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
+        if not len(parts):
+            return None
+        out = shapely.union_all(parts)
+        return None if out.is_empty else out
+    except Exception:  # noqa: BLE001 (GEOS errors on degenerate input)
         return None
 
 
@@ -135,7 +149,7 @@ def fids_in_boxes(db, layer: str, boxes: Sequence) -> Optional[List[int]]:
     return sorted(out)
 
 
-def _read(db, layer, fields, fids=None):
+def read_layer(db, layer, fields, fids=None):
     """(rows with FID, shapely geometries) of a layer, optionally only some fids."""
     if not db.has(layer) or db.geometry_column(layer) is None:
         return [], []
@@ -153,14 +167,14 @@ def _read(db, layer, fields, fids=None):
         db.conn.executemany("INSERT OR IGNORE INTO qq_tmp_fids VALUES (?)", ((int(f),) for f in fids))
         sql += ' WHERE "%s" IN (SELECT fid FROM qq_tmp_fids)' % pk
     sql += ' ORDER BY "%s"' % pk
-    rows, geoms = [], []
+    rows, wkbs = [], []
     for rec in db.conn.execute(sql, params):
         d = dict.fromkeys(fields)
         d.update(zip(wanted, rec[1:-1]))
         d["FID"] = rec[0]
         rows.append(d)
-        geoms.append(_geometry(wkb_of(rec[-1])))
-    return rows, geoms
+        wkbs.append(wkb_of(rec[-1]))
+    return rows, list(_geometries(wkbs))
 
 
 def _text(v) -> str:
@@ -170,9 +184,9 @@ def _text(v) -> str:
 def read_plots(db, boxes: Optional[Sequence] = None, fields: Sequence[str] = DK_FIELDS) -> Plots:
     """DK plots (all, or those whose envelope meets a box), keys = DKBM or fid:<n>."""
     fids = fids_in_boxes(db, "DK", boxes) if boxes is not None and db.has("DK") else None
-    rows, geoms = _read(db, "DK", list(fields), fids)
+    rows, geoms = read_layer(db, "DK", list(fields), fids)
     keys = [_text(r.get("DKBM")) or "fid:%s" % r["FID"] for r in rows]
-    areal = np.array([_areal(g) for g in geoms], dtype=object)
+    areal = _areal(np.array(geoms, dtype=object))
     return Plots(np.array([r["FID"] for r in rows], dtype=np.int64), keys, rows, areal)
 
 
@@ -187,24 +201,24 @@ def plots_by_keys(db, keys: Sequence[str], fields: Sequence[str] = DK_FIELDS) ->
         chunk = keys[i:i + 500]
         fids += [r[0] for r in db.conn.execute('SELECT "%s" FROM "%s" WHERE trim("%s") IN (%s)' % (
             db.primary_key("DK"), db.name("DK"), col, ",".join("?" * len(chunk))), chunk)]
-    rows, geoms = _read(db, "DK", list(fields), fids)
-    areal = np.array([_areal(g) for g in geoms], dtype=object)
+    rows, geoms = read_layer(db, "DK", list(fields), fids)
+    areal = _areal(np.array(geoms, dtype=object))
     return Plots(np.array([r["FID"] for r in rows], dtype=np.int64),
                  [_text(r.get("DKBM")) or "fid:%s" % r["FID"] for r in rows], rows, areal)
 
 
 def plot_labels(db, plots: Plots) -> List[str]:
-    """How each plot is named in its neighbours' 四至 and JZX: 承包方 name for a plot with a
-    contractor (CBDKXX → CBF.CBFMC); the category (自留地, 机动地, 开荒地, 其他集体土地) for
-    the non-contracted DKLB; otherwise the plot's DKMC or 集体."""
+    """How each plot is named in its neighbours' 四至 and JZX: the 承包方 name when the plot
+    has a contractor (CBDKXX → CBF.CBFMC); without one the category of a non-contracted
+    DKLB (自留地, 机动地, 开荒地, 其他集体土地); otherwise the plot's DKMC or 集体."""
     owner = contractor_names(db, [k for k in plots.keys if not k.startswith("fid:")])
     out = []
     for key, row in zip(plots.keys, plots.rows):
         dklb = _text(row.get("DKLB"))
-        if dklb in NON_CONTRACT:
-            out.append(DKLB_NAMES.get(dklb, COLLECTIVE))
-        elif owner.get(key):
+        if owner.get(key):
             out.append(owner[key])
+        elif dklb in NON_CONTRACT:
+            out.append(DKLB_NAMES.get(dklb, COLLECTIVE))
         else:
             out.append(_text(row.get("DKMC")) or COLLECTIVE)
     return out
@@ -222,16 +236,29 @@ def contractor_names(db, dkbms: Sequence[str]) -> Dict[str, str]:
     cx, cf = db.columns("CBDKXX"), db.columns("CBF")
     if not all(c in cx for c in ("DKBM", "CBFBM")) or not all(c in cf for c in ("CBFBM", "CBFMC")):
         return {}
-    sql = ('SELECT trim(x."%s"), trim(x."%s"), trim(f."%s") FROM "%s" x JOIN "%s" f '
-           'ON trim(f."%s") = trim(x."%s")' % (
-               cx["DKBM"][0], cx["CBFBM"][0], cf["CBFMC"][0], db.name("CBDKXX"), db.name("CBF"),
-               cf["CBFBM"][0], cx["CBFBM"][0]))
+    # two plain reads joined here: the text columns carry no index, an SQL join on trim()
+    # would compare every pair
     wanted = set(dkbms)
+    few = len(wanted) <= 200          # a few plots (the dock): only their rows
+    sql = 'SELECT trim("%s"), trim("%s") FROM "%s"' % (cx["DKBM"][0], cx["CBFBM"][0], db.name("CBDKXX"))
+    links = db.conn.execute(sql + (' WHERE trim("%s") IN (%s)' % (
+        cx["DKBM"][0], ",".join("?" * len(wanted))) if few else ""), sorted(wanted) if few else ())
+    links = [(d, c) for d, c in links if d in wanted and c]
+    sql = 'SELECT trim("%s"), trim("%s") FROM "%s"' % (cf["CBFBM"][0], cf["CBFMC"][0], db.name("CBF"))
+    codes = sorted({c for _, c in links})
+    if few and len(codes) <= 500:
+        rows = db.conn.execute(sql + ' WHERE trim("%s") IN (%s)' % (
+            cf["CBFBM"][0], ",".join("?" * len(codes))), codes) if codes else []
+    else:
+        rows = db.conn.execute(sql)
+    names = {}
+    for cbfbm, name in rows:
+        if cbfbm and name:
+            names.setdefault(cbfbm, name)
     best: Dict[str, tuple] = {}
-    for dkbm, cbfbm, name in db.conn.execute(sql):
-        if dkbm in wanted and name:
-            if dkbm not in best or (cbfbm or "") < best[dkbm][0]:
-                best[dkbm] = (cbfbm or "", name)
+    for dkbm, cbfbm in links:
+        if cbfbm in names and (dkbm not in best or cbfbm < best[dkbm][0]):
+            best[dkbm] = (cbfbm, names[cbfbm])
     return {k: v[1] for k, v in best.items()}
 
 
@@ -253,7 +280,7 @@ def read_features(db, boxes: Optional[Sequence] = None) -> Features:
         if not db.has(layer) or db.geometry_column(layer) is None:
             continue
         fids = fids_in_boxes(db, layer, boxes) if boxes is not None else None
-        rows, gs = _read(db, layer, ["DWMC", "KD"], fids)
+        rows, gs = read_layer(db, layer, ["DWMC", "KD"], fids)
         for r, g in zip(rows, gs):
             if g is None:
                 continue

@@ -17,11 +17,13 @@ import numpy as np
 import shapely
 
 from .edges import plot_edges, shared_neighbour
+from .rays import Targets, first_hits
 
 DIRECTIONS = ("东", "南", "西", "北")
 START = 0.001          # m: probes start just outside the edge
 TOUCH = 0.05           # m: a plot this close touches the edge (same point tolerance)
 _PLOT_PENALTY = 0.002  # at equal distance a feature lies between, so it wins over the plot
+_NOTHING = -2          # probe result: nothing within the search distance (-1: blocked by the own plot)
 
 
 @dataclass
@@ -48,11 +50,13 @@ def sector(normal: np.ndarray) -> np.ndarray:
 
 def compute_sides(polys, labels: Sequence[str], features=None, search_distance: float = 5.0,
                   step: float = 5.0, targets: Optional[Sequence[int]] = None,
-                  rank: Optional[np.ndarray] = None, check=None) -> Sides:
+                  rank: Optional[np.ndarray] = None, check=None, outside_label: str = "") -> Sides:
     """四至 of the target plots (default all) among polys (the others are context).
 
     labels: how each plot is named; features: data.Features (or None); rank: sort rank
-    of each plot for ties (default input order); check: called now and then (cancel).
+    of each plot for ties (default input order); check: called now and then (cancel);
+    outside_label: name of what lies where nothing is found within the search distance
+    (e.g. 山林 at the township's edge), competing by length like a neighbour; '' = nothing.
     """
     polys = np.asarray(polys, dtype=object)
     n = len(polys)
@@ -76,9 +80,10 @@ def compute_sides(polys, labels: Sequence[str], features=None, search_distance: 
     if check:
         check()
     feat_labels = list(features.labels) if features is not None and len(features) else []
-    names, lab_id = np.unique(np.array(list(labels) + feat_labels + [""], dtype=object).astype(str),
-                              return_inverse=True)
+    names, lab_id = np.unique(np.array(list(labels) + feat_labels + [outside_label or ""],
+                                       dtype=object).astype(str), return_inverse=True)
     plot_lab, feat_lab = lab_id[:n], lab_id[n:n + len(feat_labels)]
+    outside = int(lab_id[-1]) if outside_label else -1
     # shared edges: the neighbour plot's label over the whole edge
     s_sec = sector(edges.normal)
     rows = [np.c_[edges.plot[nb >= 0], s_sec[nb >= 0], plot_lab[nb[nb >= 0]]]]
@@ -87,6 +92,8 @@ def compute_sides(polys, labels: Sequence[str], features=None, search_distance: 
     if len(loose):
         hit_lab, piece_plot, piece_len, piece_sec = _probe(
             polys, loose, plot_lab, features, feat_lab, search_distance, step, check)
+        if outside >= 0:
+            hit_lab = np.where(hit_lab == _NOTHING, outside, hit_lab)
         ok = hit_lab >= 0
         rows.append(np.c_[piece_plot[ok], piece_sec[ok], hit_lab[ok]])
         weights.append(piece_len[ok])
@@ -118,16 +125,11 @@ def _pieces(edges, step):
 def _probe(polys, loose, plot_lab, features, feat_lab, dist, step, check):
     mid, plen, normal, pplot = _pieces(loose, step)
     start = mid + normal * START
-    end = mid + normal * (START + dist)
-    rays = shapely.linestrings(np.stack([start, end], axis=1))
-    origin = shapely.points(start)
-    m = len(rays)
+    m = len(start)
     cand_ray, cand_score, cand_lab = [], [], []
     # plots (the own plot too: a concave plot can block its own probe)
-    tree = shapely.STRtree(polys)
-    ri, pi = tree.query(rays, predicate="intersects")
+    ri, pi, d = first_hits(Targets(polys), start, normal, dist)
     if len(ri):
-        d = shapely.distance(origin[ri], shapely.intersection(rays[ri], polys[pi]))
         own = pi == pplot[ri]
         score = np.where(~own & (d <= TOUCH), -1.0 + d, d + _PLOT_PENALTY)
         cand_ray.append(ri)
@@ -140,20 +142,16 @@ def _probe(polys, loose, plot_lab, features, feat_lab, dist, step, check):
         ok = np.array([g is not None and not g.is_empty for g in areas], dtype=bool)
         if ok.any():
             fidx = np.flatnonzero(ok)
-            ftree = shapely.STRtree(areas[fidx])
-            ri, fi = ftree.query(rays, predicate="intersects")
+            ri, fi, d = first_hits(Targets(areas[fidx]), start, normal, dist)
             if len(ri):
-                fi = fidx[fi]
-                d = shapely.distance(origin[ri], shapely.intersection(rays[ri], areas[fi]))
                 cand_ray.append(ri)
                 cand_score.append(d)
-                cand_lab.append(feat_lab[fi])
-    hit = np.full(m, -1, dtype=np.int64)
+                cand_lab.append(feat_lab[fidx[fi]])
+    hit = np.full(m, _NOTHING, dtype=np.int64)
     if cand_ray:
         r = np.concatenate(cand_ray)
         s = np.concatenate(cand_score)
         lab = np.concatenate(cand_lab)
-        s = np.where(np.isnan(s), np.inf, s)
         order = np.lexsort((lab, s, r))
         first = order[np.r_[True, r[order][1:] != r[order][:-1]]]
         hit[r[first]] = lab[first]

@@ -101,9 +101,10 @@ class _SizhiPlan(Plan):
 
 def compute_sizhi(db, dkbms: Optional[Sequence[str]] = None,
                   search_distance: float = DEFAULT_SEARCH, step: float = DEFAULT_STEP,
-                  feedback=None) -> SizhiResult:
+                  feedback=None, outside_label: str = "") -> SizhiResult:
     """四至 of every plot, or of the plots with the given DKBM (their surroundings are read
-    through the R-tree only). feedback: optional object with progress(pct) and check()."""
+    through the R-tree only). feedback: optional object with progress(pct) and check();
+    outside_label: written where nothing lies within the search distance (default: nothing)."""
     search_distance = float(search_distance)
     if search_distance <= 0:
         raise ValueError("搜索距离必须大于 0 米")
@@ -128,7 +129,8 @@ def compute_sizhi(db, dkbms: Optional[Sequence[str]] = None,
     rank[order] = np.arange(len(plots))
     targets = [i for i in order if wanted is None or plots.keys[i] in wanted]
     sides = compute_sides(plots.geoms, labels, features, search_distance, step, targets, rank,
-                          check=getattr(feedback, "check", None))
+                          check=getattr(feedback, "check", None),
+                          outside_label=(outside_label or "").strip())
     _progress(feedback, 90)
     out = []
     for i in targets:

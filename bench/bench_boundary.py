@@ -1,0 +1,92 @@
+"""Benchmark: 四至 and 界址点/界址线 of a 100,000-plot township (issue 8 budget: each ≤ 60 s).
+
+    python bench/bench_boundary.py [--plots 100000] [--db path] [--keep] [--budget 60]
+
+Without --db the demo township is generated (core.demo.generate, seed 1) into a
+temporary folder; only the boundary tools are timed, not the generation:
+compute_sizhi over the township, apply_sizhi (overwrite, backup and audit
+included), build_township_boundary (backup, JZD/JZX replaced, KJZB, audit), and
+the single-plot calls the ownership dock makes (compute_sizhi and
+build_boundary_for_plots for one plot). Exit status 1 when a township-wide step
+exceeds the budget.
+"""
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PKG = os.path.join(ROOT, "build", "pkg")
+if not os.path.exists(os.path.join(PKG, "quequan")):
+    os.makedirs(PKG, exist_ok=True)
+    os.symlink(ROOT, os.path.join(PKG, "quequan"))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != ROOT]
+sys.path.insert(0, PKG)
+
+
+def _timed(label, fn, results):
+    t = time.perf_counter()
+    out = fn()
+    dt = time.perf_counter() - t
+    results.append((label, dt))
+    print("%-44s %8.2f s" % (label, dt), flush=True)
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--plots", type=int, default=100000)
+    ap.add_argument("--db", help="an existing township database (copied, never modified)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--budget", type=float, default=60.0)
+    args = ap.parse_args(argv)
+
+    from quequan.core.boundary.build import build_boundary_for_plots, build_township_boundary
+    from quequan.core.boundary.sizhi import apply_sizhi, compute_sizhi
+    from quequan.core.township_db import TownshipDB
+
+    work = tempfile.mkdtemp(prefix="qq_bench_boundary_")
+    path = os.path.join(work, "township.gpkg")
+    try:
+        if args.db:
+            shutil.copy(args.db, path)
+        else:
+            from quequan.core.demo.generate import generate_township
+            t = time.perf_counter()
+            generate_township(path, plots=args.plots, seed=1)
+            print("generated %d plots in %.1f s (not timed)" % (args.plots, time.perf_counter() - t))
+        results = []
+        with TownshipDB(path) as db:
+            n = db.count("DK")
+            res = _timed("四至 compute_sizhi (township)", lambda: compute_sizhi(db), results)
+        print("  plots %d, values to change (overwrite) %d, plots with < 3 directions %d"
+              % (n, len(res.changes("overwrite")), len(res.incomplete())))
+        applied = _timed("四至 apply_sizhi (overwrite)", lambda: apply_sizhi(path, res, "overwrite"),
+                         results)
+        print("  changed %d values, batch %s" % (applied.changed, applied.batch))
+        summary = _timed("界址 build_township_boundary", lambda: build_township_boundary(path), results)
+        print("  JZD %d, JZX %d, KJZB changed %d" % (summary.jzd, summary.jzx, summary.kjzb_changed))
+        with TownshipDB(path) as db:
+            key = db.conn.execute("SELECT DKBM FROM DK ORDER BY fid LIMIT 1 OFFSET ?",
+                                  (n // 2,)).fetchone()[0]
+            one = _timed("四至 compute_sizhi (one plot)", lambda: compute_sizhi(db, dkbms=[key]),
+                         results)
+            print("  %s: %s" % (key, " / ".join(one.plots[0].new)))
+            part = _timed("界址 build_boundary_for_plots (one plot)",
+                          lambda: build_boundary_for_plots(db, [key]), results)
+            print("  redone plots %d, JZD written %d" % (part.plots, part.jzd))
+        over = [(k, v) for k, v in results[:3] if v > args.budget]
+        for k, v in over:
+            print("OVER BUDGET: %s %.1f s > %.0f s" % (k, v, args.budget))
+        return 1 if over else 0
+    finally:
+        if args.keep:
+            print("kept %s" % work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
