@@ -26,8 +26,7 @@ def apply_plots(town):
             recode(town, g)
     ix = PlotIndex(town)
     used = set(i for i, r in enumerate(town.dk) if r.get("_deleted"))
-    town.used_rows = used
-    recoded = set(getattr(town, "recoded", []))
+    recoded = set(town.recoded)
     for c in town.contractors:
         if c.cbfbm in recoded:
             used.update(c.plots)
@@ -45,8 +44,8 @@ def apply_plots(town):
     _t03(town, ix, plain, used)
     _t07_t02(town, ix, plain, used)
     relabel(town, ix, plain, used)
-    town.used_dkbm = {town.dk[i]["DKBM"] for i in used if i < len(town.dk)
-                      and not town.dk[i].get("_deleted")}
+    town.used_dkbm.update(town.dk[i]["DKBM"] for i in used if i < len(town.dk)
+                          and not town.dk[i].get("_deleted"))
     compact(town)
 
 

@@ -136,7 +136,7 @@ def compact(town) -> None:
     alive = []
     for c in town.contractors:
         c.plots = [remap[i] for i in c.plots if i in remap]
-        if c.plots and not c.__dict__.get("_deleted"):
+        if c.plots and not c.deleted:
             alive.append(c)
     town.contractors = alive
     for r in town.dk:

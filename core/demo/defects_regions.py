@@ -7,7 +7,7 @@ import shapely
 def apply_lines(town):
     jzd_rows, jzd_pts = town.jzd
     jzx_rows, jzx_lines = town.jzx
-    used = town.__dict__.setdefault("used_dkbm", set())
+    used = town.used_dkbm
     by_point = {}
     for k, r in enumerate(jzx_rows):
         for f in ("QJZDH", "ZJZDH"):
@@ -89,7 +89,7 @@ def finalize_keys(town):
 
 
 def _normal(town, dkbm):
-    roles = getattr(town, "group_roles", {})
+    roles = town.group_roles
     return dkbm[:14] not in {town.plan.groups[g]["code"] for g in roles} and dkbm[12:14] != "00"
 
 

@@ -19,10 +19,10 @@ def _rows(t, table, field, value, prefix=False):
 def _free_contractors(town, kind="1", count=1, cond=lambda c: True):
     """Contractors untouched by other table defects (not in C03 groups, not recoded for C02),
     in a deterministic random order; a table defect never shares its 承包方 with another."""
-    roles = getattr(town, "group_roles", {})
+    roles = town.group_roles
     bad_units = {town.plan.groups[g]["code"] for g, role in roles.items() if role.startswith("C03")}
-    used = town.__dict__.setdefault("used_cbf", set())
-    used.update(getattr(town, "recoded", []))
+    used = town.used_cbf
+    used.update(town.recoded)
     out = []
     for k in town.rng.permutation(len(town.contractors)).tolist():
         c = town.contractors[k]
@@ -59,7 +59,7 @@ def _delete(t, table, pred):
 
 def apply_structure(town):
     t = town.tables
-    roles = getattr(town, "group_roles", {})
+    roles = town.group_roles
     for g, role in sorted(roles.items()):
         code = town.plan.groups[g]["code"]
         if role == "C03a":
@@ -292,8 +292,3 @@ def _dates_and_areas(town, t):
     _rows(t, "CBF", "CBFBM", c.cbfbm)[0]["GSSHR"] = ""
     town.note("A01", [c.cbfbm], "公示审核人为空")
 
-
-def apply_values(town):
-    """Corruptions made after the totals are recomputed (X04, A12, M02 on totals, DK values)."""
-    from .defects_values import apply
-    apply(town)

@@ -49,7 +49,7 @@ def delete_group(town, g):
         town.dk[i]["_deleted"] = True
     for c in town.contractors:
         if c.fbfbm == grp["code"]:
-            c.__dict__["_deleted"] = True
+            c.deleted = True
     pieces = [shapely.Polygon(np.array(ring, float) / 1000.0) for gi, ring in town.plan.pieces if gi == g]
     town.extra_features.append((shapely.union_all(pieces), grp["name"], "99"))
     town.note("C01", [grp["code"]], "组 %s 在村组名单中，但没有发包方、地块和承包方（数据尚未录入）" % grp["name"])
@@ -78,14 +78,14 @@ def recode(town, g):
             town.dk[i]["_group"] = unit["index"]
     unit["leader"] = hh[0].household.head
     plan.groups.append(unit)
-    town.recoded = getattr(town, "recoded", []) + [c.cbfbm for c in hh]
+    town.recoded.extend(c.cbfbm for c in hh)
     town.note("C02", [code], "%d 块地和 %d 户承包方编为 %s，该组不在村组名单中（名单只有 %s 的 %d 个组）"
               % (seq, len(hh), code, vil["name"], len(vil["groups"])))
 
 
 def relabel(town, ix, plain, used):
     """T14: a plot of one group lying in the neighbouring group's region; A04/A06 on DKBM."""
-    roles = getattr(town, "group_roles", {})
+    roles = town.group_roles
     normal = {g["index"] for g in town.plan.groups if g["index"] not in roles
               and g.get("recoded_from") is None}
     by_village = {}

@@ -7,12 +7,11 @@ from .defects_tables import _free_contractors, _rows
 
 def _free_plots(town, count, cond=lambda r: True, area=False):
     """Plots no other defect names (area=True: nor their 承包方, whose M03 ratio would move)."""
-    roles = getattr(town, "group_roles", {})
+    roles = town.group_roles
     bad_units = {town.plan.groups[g]["code"] for g, role in roles.items() if role.startswith("C03")}
-    bad_units.update(c[:14] for c in getattr(town, "recoded", []))
+    bad_units.update(c[:14] for c in town.recoded)
     named = {k for e in town.manifest for k in e["keys"]}
-    used = town.__dict__.setdefault("used_dkbm", set())
-    holders = town.__dict__.setdefault("used_cbf", set())
+    used, holders = town.used_dkbm, town.used_cbf
     out = []
     for k in town.rng.permutation(len(town.dk)).tolist():
         r = town.dk[k]
@@ -39,6 +38,7 @@ def _set_area(r, scmj):
 
 
 def apply(town):
+    """Corruptions made after the totals are recomputed (X04, A12, M02 on totals, DK values)."""
     t = town.tables
     for n, c in enumerate(_free_contractors(town, count=2)):
         r = _rows(t, "CBHT", "CBFBM", c.cbfbm)[0]

@@ -104,8 +104,8 @@ def _shape(plan, p):
     return [[rings.plot_ring(plan, p)]]
 
 
-def _finish_plots(town, polys):
-    for r, g in zip(town.dk, polys):
+def _finish_plots(rows, polys):
+    for r, g in zip(rows, polys):
         r["SCMJ"], r["SCMJM"] = geometry.area_fields(g)
 
 
@@ -138,8 +138,7 @@ def _plots_geometry_only(db, town, jbnt, features, s, counts, report):
                 labels.append(r["ZJRXM"])
             else:
                 labels.append(attributes.CATEGORY_LABEL[r["DKLB"]])
-        town.dk = rows
-        _finish_plots(town, polys)
+        _finish_plots(rows, polys)
         b = build_boundary([r["DKBM"] for r in rows], polys, labels, features=features,
                            outside_label=OUTSIDE_LABEL, same_point_tol=SAME_POINT_TOL,
                            min_turn_deg=MIN_TURN_DEG, start_number=number, with_lines=False)
@@ -162,7 +161,7 @@ def _plots_full(db, town, jbnt, features, s, counts, report, defects):
         from . import defects_geometry
         defects_geometry.apply_plots(town)
     polys = geometry.polygons(plan, town.shapes)
-    _finish_plots(town, polys)
+    _finish_plots(town.dk, polys)
     for k, r in enumerate(town.dk):
         if r.get("_nogeom"):       # a plot imported from a spreadsheet: areas typed in, no shape
             polys[k] = shapely.MultiPolygon() if r["_nogeom"] == "empty" else None
@@ -184,7 +183,8 @@ def _plots_full(db, town, jbnt, features, s, counts, report, defects):
         defects_tables.apply_structure(town)
     ownership.recompute(town.tables)
     if defects:
-        defects_tables.apply_values(town)
+        from . import defects_values
+        defects_values.apply(town)
         from . import defects_regions
         defects_regions.apply_lines(town)
         defects_regions.finalize_keys(town)

@@ -1,7 +1,7 @@
 """The demo township while it is being built: plan, plot rows and shapes, owners, tables."""
 import random
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Set
 
 import numpy as np
 
@@ -25,6 +25,11 @@ class Township:
     admin_units: List[dict] = field(default_factory=list)
     manifest: List[dict] = field(default_factory=list)
     removed_units: List[str] = field(default_factory=list)     # groups whose data was deleted
+    # bookkeeping of defect injection: which unit plays which role, what is taken
+    group_roles: Dict[int, str] = field(default_factory=dict)  # group index -> C01/C02/C03a/C03b
+    recoded: List[str] = field(default_factory=list)           # CBFBM moved to an unlisted group
+    used_dkbm: Set[str] = field(default_factory=set)           # plots a defect changed or borders
+    used_cbf: Set[str] = field(default_factory=set)            # 承包方 a table defect changed
 
     def note(self, rule: str, keys, note: str, lookalike: bool = False, also=(), **extra):
         entry = {"rule": rule, "keys": [str(k) for k in keys], "note": note}

@@ -24,6 +24,7 @@ class Contractor:
     cbfs: str = "110"
     original: bool = False
     org_name: str = ""
+    deleted: bool = False             # its group's data is removed (defect C01)
 
     @property
     def name(self) -> str:
