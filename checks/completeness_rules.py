@@ -8,7 +8,8 @@ from collections import Counter
 from typing import Dict, List
 
 from ..core.admin_list import fbf_code, load_admin_units
-from .attribute_rules.tables import (STAGES, Emitter, OwnershipData, code_well_formed,
+from .attribute_rules.emitter import Emitter
+from .attribute_rules.tables import (STAGES, OwnershipData, code_well_formed,
                                      gc_paused, malformed_indices, text, texts)
 from .registry import register
 

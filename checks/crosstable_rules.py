@@ -9,7 +9,8 @@ import time
 from decimal import Decimal
 
 from ..core.codes import to_decimal
-from .attribute_rules.tables import (Emitter, OwnershipData, code_well_formed, gc_paused,
+from .attribute_rules.emitter import Emitter
+from .attribute_rules.tables import (OwnershipData, code_well_formed, gc_paused,
                                      parse_date, text, texts)
 from .registry import register
 

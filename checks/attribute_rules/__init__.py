@@ -8,7 +8,8 @@ import time
 
 from ..registry import register
 from . import codes, dates, identity, plots, values, whitespace
-from .tables import Emitter, OwnershipData, gc_paused
+from .emitter import Emitter
+from .tables import OwnershipData, gc_paused
 
 # rule -> (callable(data, em, wanted), rules it emits)
 _STEPS = (

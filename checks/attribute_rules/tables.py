@@ -12,11 +12,11 @@ import gc
 import hashlib
 import json
 from contextlib import contextmanager
-from operator import itemgetter
 from typing import Dict, Iterable, List, Optional, Sequence, Set
 
 from ...core import codes, schema
 from ..finding import Finding
+from .table_columns import ROW_TABLES, TableColumns
 
 # Chinese noun for an object of each table, used in messages.
 NOUN = {
@@ -181,7 +181,7 @@ class OwnershipData:
             return [(r, u) for r, u in zip(rows, units) if self.ctx.in_scope(u)]
         return self.ctx.cached("scoped:" + table, build)
 
-    def table_columns(self, table: str) -> "TableColumns":
+    def table_columns(self, table: str) -> TableColumns:
         return self.ctx.cached("columns:" + table, lambda: TableColumns(self, table))
 
     # --- keys and labels ------------------------------------------------
@@ -287,82 +287,6 @@ def whitespace_fields(table: str) -> List[str]:
     return names + [f for f in other if f not in names]
 
 
-# Tables the ownership rules read row by row; the layers (DK, JZD, JZX … hundreds of
-# thousands of features) are read as columns only.
-ROW_TABLES = frozenset(["FBF", "CBF", "CBF_JTCY", "CBDKXX", "CBHT", "LZHT", "QSLYZLFJ",
-                        "CBJYQZDJB", "CBJYQZ", "CBJYQZ_QZBF", "CBJYQZ_QZHF", "CBJYQZ_QZZX",
-                        "ZJQY", "CJQY", "XJQY"])
-
-
-class TableColumns:
-    """A table's values by column, for the whole-column value rules (A01–A04, A06, A13,
-    A15, A17).
-
-    Row tables reuse the run's row dicts. Other layers (JZD, JZX … hundreds of thousands
-    of features) are read once as tuples and turned into columns at C speed; a row dict
-    is built only for a value that fails.
-    """
-
-    def __init__(self, data, table: str):
-        self.data, self.table = data, table
-        self._cols: Dict[str, list] = {}
-        self._scope = None
-        if table in ROW_TABLES:
-            self.rows = data.rows(table)
-            self.n = len(self.rows)
-            return
-        self.rows = None
-        db = data.db
-        gcol = (db.geometry_column(table) or "").upper()
-        names = [c for c in db.columns(table) if c != gcol]
-        stored = [db.columns(table)[c][0] for c in names]
-        # one scan for all attribute columns (a scan per column rereads every page)
-        tuples = db.conn.execute('SELECT %s FROM "%s"' % (
-            ", ".join('"%s"' % c for c in stored), db.name(table))).fetchall()
-        self.n = len(tuples)
-        cols = list(zip(*tuples)) if tuples else [()] * len(names)
-        del tuples
-        self._cols = {name: list(c) for name, c in zip(names, cols)}
-
-    def col(self, fld: str) -> list:
-        if fld not in self._cols:
-            if self.rows is None:
-                self._cols[fld] = [None] * self.n
-            else:
-                try:
-                    self._cols[fld] = list(map(itemgetter(fld), self.rows))   # C speed
-                except KeyError:
-                    self._cols[fld] = [r.get(fld) for r in self.rows]
-        return self._cols[fld]
-
-    def row(self, i: int) -> dict:
-        if self.rows is not None:
-            return self.rows[i]
-        return {f: c[i] for f, c in self._cols.items()}
-
-    def unit(self, i: int) -> str:
-        return self.data.units(self.table)[i]
-
-    def _scoped_set(self):
-        """Indices inside the run's scope (None = township: every row)."""
-        if self.data.ctx.scope is None:
-            return None
-        if self._scope is None:
-            units = self.data.units(self.table)
-            self._scope = {i for i, u in enumerate(units) if self.data.in_scope(u)}
-        return self._scope
-
-    def scoped_col(self, fld: str) -> list:
-        col, keep = self.col(fld), self._scoped_set()
-        return col if keep is None else [col[i] for i in sorted(keep)]
-
-    def pick(self, indices):
-        """(index, row, unit) of the given indices that lie inside the scope."""
-        keep = self._scoped_set()
-        indices = [i for i in indices if keep is None or i in keep]
-        return [(i, self.row(i), self.unit(i)) for i in indices]
-
-
 _NAME_FIELD = {"DK": "DKMC", "CBF": "CBFMC", "CBF_JTCY": "CYXM", "FBF": "FBFMC",
                "ZJQY": "ZJQYMC", "CJQY": "CJQYMC", "XJQY": "XJQYMC", "QSLYZLFJ": "ZLFJMC"}
 
@@ -427,64 +351,3 @@ def code_well_formed(fld: str, value: str) -> bool:
     if letters:
         return value[-1] in letters and value[:-1].isdigit()
     return value.isdigit()
-
-
-class Emitter:
-    """Collects findings; those naming a plot get its point on surface at the end."""
-
-    def __init__(self, ctx):
-        self.ctx = ctx
-        self.items: List[Finding] = []
-        self._plots: Dict[int, str] = {}
-
-    def add(self, finding: Finding, plot: str = ""):
-        if plot:
-            self._plots[len(self.items)] = plot
-        self.items.append(finding)
-
-    def finish(self) -> List[Finding]:
-        if self._plots and self.ctx.db is not None and self.ctx.db.has("DK"):
-            points = plot_points_for(self.ctx, set(self._plots.values()))
-            for i, dkbm in self._plots.items():
-                self.items[i].geom = points.get(dkbm)
-        return self.items
-
-
-def plot_points_for(ctx, dkbms) -> Dict[str, object]:
-    """Point on surface of the named plots: from the run's plot cache when a geometry
-    family loaded it, else read for just these plots (an A/X-only run of a clean
-    township then never parses 100,000 geometries)."""
-    import shapely
-    from ..plots import repair_polygon
-    cached = ctx.cache.get("plot_points")
-    if cached is not None:
-        return cached
-    ps = ctx.cache.get("plots")
-    if ps is not None:
-        index = ps.index_by_key()
-        idx = [index[k] for k in sorted(dkbms) if k in index and ps.repaired[index[k]] is not None]
-        pts = shapely.point_on_surface(ps.repaired[idx]) if idx else []
-        return {ps.keys[i]: p for i, p in zip(idx, pts)}
-    from ...core.gpkg_blob import wkb_of
-    db = ctx.db
-    gcol, key = db.geometry_column("DK"), db.columns("DK").get("DKBM", ("DKBM",))[0]
-    out: Dict[str, object] = {}
-    wanted = sorted(dkbms)
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        sql = 'SELECT "%s", "%s" FROM "%s" WHERE "%s" IN (%s) ORDER BY fid' % (
-            key, gcol, db.name("DK"), key, ",".join("?" * len(chunk)))
-        for code, blob in db.conn.execute(sql, chunk):
-            code = text(code)
-            if code in out:
-                continue
-            try:
-                g = shapely.from_wkb(wkb_of(blob)) if blob is not None else None
-                if g is None or g.is_empty:
-                    continue
-                if not g.is_valid:
-                    g = repair_polygon(g)
-                out[code] = None if g is None else shapely.point_on_surface(g)
-            except Exception:  # noqa: BLE001 (a broken geometry is T01's matter)
-                continue
-    return out
