@@ -1,11 +1,9 @@
 """T05, T06 and T13(b) slivers: the uncovered area between plots.
 
-U = extent − ∪DK − mask (checks.md §7), split into connected parts P. The union
-of the plots is a coverage union (GEOS CoverageUnion cancels shared segments, so
-100 000 clean plots unite in a fraction of a second) with full overlay only in
-the tiles where the plots are not a clean coverage (geomops.fast_union). Widths
-are erosion tests on all parts at once; bordering plots come from one STRtree
-'dwithin' query.
+U = extent − ∪DK − mask (checks.md §7), split into connected parts P. The
+uncovered faces come from the arrangement of the unshared plot edges
+(coverage.py), so no union of all plots is needed. Widths are erosion tests on
+all parts at once; bordering plots come from one STRtree 'dwithin' query.
 """
 from dataclasses import dataclass
 from typing import List
@@ -16,8 +14,10 @@ import shapely
 from ..finding import Finding
 from ..registry import register
 from .common import fmt_xy, join_keys, params, representative, topo_plots, unit_label
-from .geomops import difference, fast_union, narrower_than, width_of
-from .layers import allowed_masks, own_region_codes, regions
+from .coverage import arrangement, build_extent
+from .geomops import narrower_than, width_of
+from .masks import subtract_masks
+from .layers import allowed_masks
 
 
 @dataclass
@@ -29,42 +29,29 @@ class GapPart:
     kind: str              # "sliver" (0.001 < width < GAP_MAX_WIDTH) or "hole"
 
 
-def build_extent(ctx, tp):
-    """Union of the CJQY of the villages checked; plots in no CJQY add the convex
-    hull of their vertices (the whole extent without CJQY)."""
-    cjqy = regions(ctx, "CJQY")
-    own = own_region_codes(tp.keys, list(cjqy)) if cjqy else [""] * len(tp)
-    used = sorted({c for c in own if c})
-    pieces = [cjqy[c] for c in used]
-    loose = [k for k, c in enumerate(own) if not c]
-    if loose:
-        pts = shapely.multipoints(shapely.get_coordinates(tp.geoms[loose]))
-        pieces.append(shapely.convex_hull(pts))
-    if not pieces:
-        return shapely.Polygon()
-    return pieces[0] if len(pieces) == 1 else shapely.union_all(pieces)
-
-
-def uncovered_parts(tp, extent, masks, p, feedback=None) -> List[GapPart]:
-    """Slivers and small enclosed holes of U, with their bordering plots."""
-    if not len(tp) or extent.is_empty:
+def uncovered_parts(tp, faces, extent, masks, p, feedback=None) -> List[GapPart]:
+    """Slivers and small enclosed holes of U = extent − ∪plots − masks, with their
+    bordering plots (faces: the uncovered parts of extent − ∪plots)."""
+    if not len(tp) or extent is None or extent.is_empty:
         return []
-    union = fast_union(tp.geoms, check=feedback.check if feedback else None)
-    if feedback:
-        feedback.progress(50)
-        feedback.check()
-    u = difference(extent, union)
-    if masks and u is not None and not u.is_empty:
-        u = difference(u, shapely.union_all(masks))
-    if u is None or u.is_empty:
+    parts = subtract_masks(faces, masks)
+    if not len(parts):
         return []
-    parts = shapely.get_parts(u)
     parts = parts[shapely.get_type_id(parts) == 3]
     if not len(parts):
         return []
-    coincident = narrower_than(parts, p["xy"])
-    narrow = narrower_than(parts, p["gap_width"])
     area = shapely.area(parts)
+    # a point of the part at half the gap width from its boundary proves it wide;
+    # only the others need the erosion tests (eroding a road network is slow)
+    probe = shapely.point_on_surface(parts)
+    wide = 2.0 * shapely.distance(probe, shapely.boundary(parts)) >= p["gap_width"]
+    narrow = np.zeros(len(parts), dtype=bool)
+    coincident = np.zeros(len(parts), dtype=bool)
+    test = np.flatnonzero(~wide)
+    if len(test):
+        narrow[test] = narrower_than(parts[test], p["gap_width"])
+        thin = test[narrow[test]]
+        coincident[thin] = narrower_than(parts[thin], p["xy"])
     sliver = narrow & ~coincident
     hole = ~narrow & (area < p["hole_area"])
     if hole.any():
@@ -78,8 +65,8 @@ def uncovered_parts(tp, extent, masks, p, feedback=None) -> List[GapPart]:
         return []
     ci, pj = tp.tree.query(parts[cand], predicate="dwithin", distance=p["xy"])
     border = {}
-    for c, j in zip(ci, pj):
-        border.setdefault(int(c), []).append(int(j))
+    for c, j in zip(ci.tolist(), pj.tolist()):
+        border.setdefault(c, []).append(j)
     sl = [c for c in range(len(cand)) if sliver[cand[c]]]
     widths = dict(zip(sl, width_of(parts[cand[sl]], p["xy"], p["gap_width"]))) if sl else {}
     out = []
@@ -134,10 +121,13 @@ class PlotGapRules:
         tp = topo_plots(ctx)
         p = params(ctx)
         ctx.feedback.progress(5)
+        arr = arrangement(ctx, tp)
         extent = build_extent(ctx, tp)
         masks = allowed_masks(ctx, p["gap_width"])
+        ctx.feedback.progress(50)
         ctx.feedback.check()
-        parts = ctx.cached("topo:gaps", lambda: uncovered_parts(tp, extent, masks, p, ctx.feedback))
+        parts = ctx.cached("topo:gaps", lambda: uncovered_parts(tp, arr.uncovered, extent, masks,
+                                                                p, ctx.feedback))
         out = []
         for g in parts:
             if not reportable(g):

@@ -66,7 +66,10 @@ def polygonal(g):
     parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
     if not len(parts):
         return None
-    return parts[0] if len(parts) == 1 else shapely.union_all(parts)
+    if len(parts) == 1:
+        return parts[0]
+    # the polygons of one overlay result are disjoint: no union needed
+    return shapely.multipolygons(shapely.get_parts(parts))
 
 
 def safe_unary(fn, geoms) -> np.ndarray:

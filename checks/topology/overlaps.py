@@ -1,7 +1,9 @@
 """T04, T07 and T13(b) overlaps: plots whose interiors intersect.
 
-Candidates come from one STRtree query: the plots eroded by 0.4 mm against the
-plots, predicate 'intersects' (prepared geometries, no per-pair relate). An
+Only plots with an unshared edge or inside a multiply covered face of the
+arrangement (coverage.py) can overlap another plot; for them candidates come from
+one STRtree query: the plots eroded by 0.4 mm against the plots, predicate
+'intersects' (prepared geometries, no per-pair relate). An
 overlap wider than the 0.001 m topology tolerance contains a disk of radius
 0.5 mm, whose centre lies in the 0.4 mm erosion of both plots, so no reportable
 overlap is missed; a clean coverage gives no candidate at all (shared edges and
@@ -17,6 +19,7 @@ import shapely
 
 from ..finding import Finding
 from ..registry import register
+from .coverage import arrangement
 from .common import TopoPlots, params, representative, topo_plots, unit_label
 from .geomops import narrower_than, polygonal, safe_binary, safe_unary, width_of, \
     width_upper_bound
@@ -35,14 +38,18 @@ class Overlap:
     hausdorff: float = 0.0
 
 
-def find_overlaps(tp: TopoPlots, p, feedback=None, with_duplicates=True) -> List[Overlap]:
+def find_overlaps(tp: TopoPlots, p, feedback=None, with_duplicates=True,
+                  candidates=None) -> List[Overlap]:
+    """Overlapping pairs; `candidates` (positions) limits the plots queried: every
+    overlapping pair must have at least one plot among them (coverage.py)."""
     n = len(tp)
     if n < 2:
         return []
-    eroded = safe_unary(lambda g: shapely.buffer(g, -ERODE, quad_segs=2), tp.geoms)
+    qi = np.arange(n) if candidates is None else np.asarray(candidates, dtype=np.int64)
+    eroded = safe_unary(lambda g: shapely.buffer(g, -ERODE, quad_segs=2), tp.geoms[qi])
     usable = ~(shapely.is_empty(eroded) | shapely.is_missing(eroded))
-    qi = np.flatnonzero(usable)
-    a, b = tp.tree.query(eroded[qi], predicate="intersects")
+    qi, eroded = qi[usable], eroded[usable]
+    a, b = tp.tree.query(eroded, predicate="intersects")
     a = qi[a]
     keep = a != b
     a, b = a[keep], b[keep]
@@ -131,7 +138,10 @@ class PlotOverlapRules:
         tp = topo_plots(ctx)
         p = params(ctx)
         ctx.feedback.progress(5)
-        found = ctx.cached("topo:overlaps", lambda: find_overlaps(tp, p, ctx.feedback))
+        arr = arrangement(ctx, tp)
+        ctx.feedback.progress(20)
+        found = ctx.cached("topo:overlaps", lambda: find_overlaps(tp, p, ctx.feedback,
+                                                                  candidates=arr.open_plots))
         dup_first = "T07" in wanted     # §6: duplicates are T07 only (when T07 runs)
         out = []
         for o in found:

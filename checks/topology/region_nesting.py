@@ -4,6 +4,7 @@ import numpy as np
 import shapely
 
 from ..finding import Finding
+from .coverage import overlap_candidate_pairs
 from .geomops import directed_distance, polygonal, safe_binary
 from .layers import REGION_LAYERS, regions
 
@@ -60,10 +61,10 @@ def _overlap_findings(ctx, p, layer):
     if len(codes) < 2:
         return []
     geoms = np.array([regs[c] for c in codes], dtype=object)
-    tree = shapely.STRtree(geoms)
-    a, b = tree.query(geoms, predicate="intersects")
-    keep = a < b
-    a, b = a[keep], b[keep]
+    # regions sharing their boundaries exactly never overlap: only pairs meeting a
+    # face covered twice (coverage.py) are intersected
+    pairs = overlap_candidate_pairs(geoms)
+    a, b = pairs[:, 0], pairs[:, 1]
     keep = np.array([ctx.in_scope(codes[i]) or ctx.in_scope(codes[j]) for i, j in zip(a, b)],
                     dtype=bool)
     a, b = a[keep], b[keep]

@@ -65,13 +65,18 @@ def group_min(idx, values, plot):
 
 
 class VertexTables:
-    """Distinct vertex locations, their plots and the close location pairs."""
+    """Distinct vertex locations and their plots; close location pairs on demand."""
 
-    def __init__(self, tp, radius):
+    def __init__(self, tp):
         self.rv = ring_vertices(tp.geoms)
-        self.loc, inv = unique_locations(self.rv.xy)
-        self.ptr, self.own = owners_csr(inv, self.rv.plot, len(self.loc))
+        self.loc, self.inv = unique_locations(self.rv.xy)
+        self.ptr, self.own = owners_csr(self.inv, self.rv.plot, len(self.loc))
         self.n_plot = max(len(tp), 1)
+        self.pi = self.pj = np.zeros(0, dtype=np.int64)
+        self.pd = np.zeros(0)
+
+    def search(self, radius):
+        """All pairs (i < j) of locations closer than radius, with their distance."""
         self.pi, self.pj, self.pd = near_pairs(self.loc, radius)
 
     def owners(self, i):
@@ -92,6 +97,20 @@ class VertexTables:
         return np.concatenate(parts)
 
 
+def vertex_tables(ctx, tp) -> VertexTables:
+    return ctx.cached("topo:vertices", lambda: VertexTables(tp))
+
+
+def searched_tables(ctx, tp) -> VertexTables:
+    """Vertex tables with the pairs of locations closer than the T11/T12 radius."""
+    def factory():
+        p = params(ctx)
+        vt = vertex_tables(ctx, tp)
+        vt.search(max(p["t11"], p["t12"]))
+        return vt
+    return ctx.cached("topo:vertex_pairs", factory)
+
+
 @register
 class VertexRules:
     ids = ("T09", "T10", "T11", "T12")
@@ -101,7 +120,7 @@ class VertexRules:
         p = params(ctx)
         if not len(tp):
             return []
-        vt = ctx.cached("topo:vertices", lambda: VertexTables(tp, max(p["t11"], p["t12"])))
+        vt = vertex_tables(ctx, tp)
         rv = vt.rv
         out = []
         ctx.feedback.progress(20)
@@ -121,6 +140,8 @@ class VertexRules:
                                                       "threshold": p["t10"], "unit": "m"}))
         ctx.feedback.progress(40)
         ctx.feedback.check()
+        if "T11" in wanted or "T12" in wanted:
+            vt = searched_tables(ctx, tp)
         if "T11" in wanted:
             out.extend(self._t11(tp, vt, p))
         ctx.feedback.progress(60)
