@@ -1,0 +1,69 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>QueQuanPlugin</name>
+    <message><source>Publicity</source><translation>公示</translation></message>
+</context>
+<context>
+    <name>PublicityDock</name>
+    <message><source> Skipped (conditions not met): {0}.</source><translation> 未满足公示条件而跳过：{0}。</translation></message>
+    <message><source> {0} blocked units are skipped.</source><translation> {0} 个不满足公示条件的单位将跳过。</translation></message>
+    <message><source>All</source><translation>全选</translation></message>
+    <message><source>Cancel</source><translation>取消</translation></message>
+    <message><source>Check conditions</source><translation>检查公示条件</translation></message>
+    <message><source>Choose a database, at least one unit, one document and the output folder.</source><translation>请选择数据库、至少一个发包方单位、一种文件和输出目录。</translation></message>
+    <message><source>Choose the township database…</source><translation>选择乡镇数据库…</translation></message>
+    <message><source>Create documents</source><translation>生成公示文件</translation></message>
+    <message><source>Creating documents for {0} units…</source><translation>正在为 {0} 个单位生成公示文件…</translation></message>
+    <message><source>Database</source><translation>数据库</translation></message>
+    <message><source>Documents and options</source><translation>文件与选项</translation></message>
+    <message><source>None</source><translation>全不选</translation></message>
+    <message><source>Override</source><translation>强制继续</translation></message>
+    <message><source>Override…</source><translation>强制继续…</translation></message>
+    <message><source>Publicity</source><translation>公示</translation></message>
+    <message><source>The period ends before it starts.</source><translation>公示结束日期早于开始日期。</translation></message>
+    <message><source>Township GeoPackage (*.gpkg)</source><translation>乡镇数据库 GeoPackage（*.gpkg）</translation></message>
+    <message><source>Township database</source><translation>乡镇数据库</translation></message>
+    <message><source>Use the database of the loaded DK layer</source><translation>使用已加载地块图层（DK）的数据库</translation></message>
+    <message><source>Why may {0} be published anyway? (kept with your name and the time)</source><translation>为什么 {0} 仍可公示？（原因将与您的姓名和时间一起记录）</translation></message>
+    <message><source>Withdraw override</source><translation>撤销强制继续</translation></message>
+    <message><source>{0} files written to {1}.</source><translation>已生成 {0} 个文件，保存在 {1}。</translation></message>
+    <message><source>{0} units in the database</source><translation>数据库中有 {0} 个发包方单位</translation></message>
+</context>
+<context>
+    <name>PublicityOptions</name>
+    <message><source>Choose the output folder…</source><translation>选择输出目录…</translation></message>
+    <message><source>Documents</source><translation>文件</translation></message>
+    <message><source>First round</source><translation>一轮公示</translation></message>
+    <message><source>Made by</source><translation>制表/制图人</translation></message>
+    <message><source>Map paper</source><translation>公示图纸张</translation></message>
+    <message><source>Mask ID numbers on posted documents</source><translation>张贴文件隐藏身份证号中间位</translation></message>
+    <message><source>One merged map PDF</source><translation>另生成合并的公示图 PDF</translation></message>
+    <message><source>Open the folder when done</source><translation>完成后打开输出目录</translation></message>
+    <message><source>Options</source><translation>选项</translation></message>
+    <message><source>Output folder</source><translation>输出目录</translation></message>
+    <message><source>PNG previews</source><translation>PNG 预览图</translation></message>
+    <message><source>Period</source><translation>公示期</translation></message>
+    <message><source>Reviewed by</source><translation>审核人</translation></message>
+    <message><source>Round</source><translation>公示轮次</translation></message>
+    <message><source>Second round</source><translation>二轮公示</translation></message>
+    <message><source>Automatic</source><translation>自动</translation></message>
+    <message><source>Portrait</source><translation>纵向</translation></message>
+    <message><source>Landscape</source><translation>横向</translation></message>
+    <message><source>Publicity table (xlsx + pdf)</source><translation>调查信息公示表（xlsx + pdf）</translation></message>
+    <message><source>Household result sheets</source><translation>公示结果归户表</translation></message>
+    <message><source>Publicity notice</source><translation>公示公告</translation></message>
+    <message><source>No-objection declarations</source><translation>公示无异议声明书</translation></message>
+    <message><source>Publicity maps (pdf)</source><translation>公示图（地块分布图）</translation></message>
+</context>
+<context>
+    <name>PublicityUnitsModel</name>
+    <message><source>Override: {0}</source><translation>已强制继续：{0}</translation></message>
+    <message><source>Ready</source><translation>可以公示</translation></message>
+    <message><source>Village-level unit</source><translation>村级发包方</translation></message>
+    <message><source>Unit</source><translation>发包方单位</translation></message>
+    <message><source>Plots</source><translation>地块数</translation></message>
+    <message><source>Status</source><translation>公示条件</translation></message>
+</context>
+</TS>
