@@ -20,10 +20,12 @@ def _selfcheck(db_path, out_dir, stem, rules=None, admin_list=None):
     with TownshipDB(db_path) as db:
         units = None
         if admin_list:
-            from .core.admin_list import read_admin_list
+            from .core.admin_list import read_admin_list, store_admin_units
             units, problems = read_admin_list(admin_list)
             for p in problems:
                 print("  名单问题：" + p)
+            if units:
+                store_admin_units(db, units)
         t0 = time.perf_counter()
         result = run_checks(CheckContext(db, admin_units=units), rules, data_source=db_path)
         elapsed = time.perf_counter() - t0

@@ -58,10 +58,13 @@ class SelfCheckAlgorithm(QueQuanAlgorithm):
         try:
             admin_units = None
             if admin_path:
-                from ..core.admin_list import read_admin_list
+                from ..core.admin_list import read_admin_list, store_admin_units
                 admin_units, problems = read_admin_list(admin_path)
                 for p in problems:
                     feedback.reportError(p)
+                if admin_units:
+                    # kept in qq_admin_unit so later runs need not be given the list again
+                    store_admin_units(db, admin_units)
             ctx = CheckContext(db, feedback=core_feedback(feedback), admin_units=admin_units)
             result = run_checks(ctx, rules or None, data_source=path)
             if feedback.isCanceled():
