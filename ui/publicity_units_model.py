@@ -105,7 +105,8 @@ class PublicityUnitsModel(QStandardItemModel):
         elif pre.blocking:
             state, text = "blocked", "；".join(c.message for c in pre.blocking)
         elif pre.conditions:
-            state, text = "note", _tr("Ready") + "（%s）" % "；".join(c.message for c in pre.conditions)
+            # ready; the notes (e.g. no self-check run yet) are in the tooltip and details
+            state, text = "note", _tr("Ready") + " *"
         else:
             state, text = "ok", _tr("Ready")
         cell.setText(text)
