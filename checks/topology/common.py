@@ -35,7 +35,11 @@ def village_label(code: str) -> str:
 
 
 def unit_label(unit: str) -> str:
-    """An FBFBM as 'village/group' words: 37083211020401 -> 204村01组."""
+    """An FBFBM as 'village/group' words: 37083211020401 -> 204村01组; edge matching of
+    two layers prefixes the layer: 'A村调查:37083211020401' -> 'A村调查 204村01组'."""
+    if unit and ":" in unit:
+        layer, code = unit.split(":", 1)
+        return ("%s %s" % (layer, unit_label(code))) if code else layer
     if unit and len(unit) == 14 and unit.isdigit():
         return "%s村%s" % (unit[9:12], "" if unit[12:14] == "00" else unit[12:14] + "组")
     return unit or "未知单位"
