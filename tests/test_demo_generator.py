@@ -363,7 +363,7 @@ def test_defects_are_deterministic_and_cli_runs(tmp_path):
     import quequan
     a, b = str(tmp_path / "a.gpkg"), str(tmp_path / "b.gpkg")
     ma, mb = ([{k: v for k, v in e.items() if k != "file"} for e in
-               generate_township(p, plots=600, seed=3, defects=True)["manifest"]] for p in (a, b))
+               generate_township(p, plots=800, seed=3, defects=True)["manifest"]] for p in (a, b))
     assert ma == mb and _dump(a) == _dump(b)
     out = str(tmp_path / "cli" / "demo.gpkg")
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(quequan.__file__)))

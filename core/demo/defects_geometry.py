@@ -11,6 +11,8 @@ import shapely
 from .defects_plots import PlotIndex, add_pt, compact, new_dkbm, pick, unit_vectors
 from .defects_units import area, delete_group, mark, recode, relabel, reserve_groups
 
+SHEET_AREA = 612.35         # SCMJ typed into the spreadsheet of a plot without geometry (T02)
+
 
 def _keys(town, rows):
     return sorted(town.dk[r]["DKBM"] for r in rows)
@@ -340,8 +342,10 @@ def _t07_t02(town, ix, plain, used):
         used.add(len(town.dk) - 1)
         mark(used, ix, [r])
         town.note("T07", sorted([town.dk[r]["DKBM"], row["DKBM"]]), "同一地块以两个地块代码导入两次（机动地）")
-    for n, (r,) in enumerate(pick(town, [(r,) for r in plain], used, 2)):
-        row = _copy_row(town, r, _nogeom="null" if n == 0 else "empty")
+    def room_sheet(cand):      # the typed-in area still counts in the group's coverage (M04)
+        return ix.coverage_room(town.dk[cand[0]]["_group"], SHEET_AREA)
+    for n, (r,) in enumerate(pick(town, [(r,) for r in plain], used, 2, room_sheet)):
+        row = _copy_row(town, r, _nogeom="null" if n == 0 else "empty", _sheet_area=SHEET_AREA)
         town.shapes.append(None)
         used.add(len(town.dk) - 1)
         town.note("T02", [row["DKBM"]], "从表格导入、没有图形的地块（%s）" % ("NULL" if n == 0 else "空图形"),

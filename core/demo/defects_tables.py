@@ -255,11 +255,11 @@ def _dates_and_areas(town, t):
         if "CBQX" in r:
             r["CBQX"] = "%s至9999年01月01日" % r["CBQX"].split("至")[0]
     town.note("A14", [c.contract_code], "承包期限止 9999-01-01（长久不变）", lookalike=True)
-    for r in t["CBJYQZ"]:
-        dj = _rows(t, "CBJYQZDJB", "CBJYQZBM", r["CBJYQZBM"])
-        if dj and dj[0]["DJSJ"] == r["FZRQ"]:
-            town.note("A14", [r["CBJYQZBM"]], "登记时间与发证日期同一天", lookalike=True)
-            break
+    def same_day(c):
+        dj, cert = (_rows(t, n, "CBJYQZBM", c.contract_code) for n in ("CBJYQZDJB", "CBJYQZ"))
+        return bool(dj and cert) and dj[0]["DJSJ"] == cert[0]["FZRQ"]
+    for c in _free_contractors(town, cond=same_day):
+        town.note("A14", [c.contract_code, c.cbfbm], "登记时间与发证日期同一天", lookalike=True)
     for n, c in enumerate(_free_contractors(town, count=3, cond=lambda c: c.original and len(c.plots) >= 3)):
         factor = Decimal("1.15") if n < 2 else Decimal("1.08")
         for r in _rows(t, "CBDKXX", "CBFBM", c.cbfbm):
@@ -284,7 +284,7 @@ def _dates_and_areas(town, t):
     c = _free_contractors(town)[0]
     _delete(t, "CBJYQZ", lambda r: r["CBJYQZBM"] == c.contract_code)
     town.note("X05", [c.contract_code], "已登记、尚未打印权证", lookalike=True)
-    c = _free_contractors(town)[0]
+    c = _free_contractors(town, cond=lambda c: len(c.plots) >= 2)[0]     # HTZMJ stays > 0
     r = _rows(t, "CBDKXX", "CBFBM", c.cbfbm)[0]
     r["HTMJ"], r["HTMJM"] = 0.0, 0.0
     town.note("A17", [r["DKBM"]], "确权（合同）面积为 0")

@@ -17,16 +17,16 @@ def mark(used, ix, rows):
 
 
 def reserve_groups(town):
-    """Groups for C01 (deleted), C03 (stage) and C02 (recoded households); the rest stay normal.
-
-    Every village keeps at least two groups without a role, and loses at most one group.
-    """
+    """Groups for C01 (deleted) and C03 (stage), each village keeping two groups without
+    these roles and losing at most one group; then two other groups lending a few
+    households to C02 (recoded to a group code not on the list)."""
     plan = town.plan
     free = {v: len(vil["groups"]) for v, vil in enumerate(plan.villages)}
     deleted = set()
     roles = {}
-    wanted = ["C01", "C01", "C03a", "C03b", "C02", "C02"]
-    for g in town.rng.permutation(len(plan.groups)).tolist():
+    wanted = ["C01", "C01", "C03a", "C03b"]
+    order = town.rng.permutation(len(plan.groups)).tolist()
+    for g in order:
         if not wanted:
             break
         v = plan.groups[g]["village"]
@@ -36,6 +36,10 @@ def reserve_groups(town):
         free[v] -= 1
         if roles[g] == "C01":
             deleted.add(v)
+    if wanted:
+        raise ValueError("演示乡镇的组太少，无法注入全部缺陷；请增加地块数")
+    for g in [g for g in order if g not in roles][:2]:
+        roles[g] = "C02"
     town.group_roles = roles
     return roles
 

@@ -18,6 +18,7 @@ SAME_POINT_TOL = 0.001      # XY tolerance: the demo's shared points are exact
 MIN_TURN_DEG = 1.0          # straight-through vertices met by no other plot are not 界址点
 OUTSIDE_LABEL = "山林"
 CHUNK_PLOTS = 100000
+MIN_DEFECT_PLOTS = 800
 EPSG_EASTING_OFFSET = {4526: 0, 4545: -38_000_000_000}   # zone 38 with / without prefix (mm)
 
 
@@ -49,15 +50,16 @@ def generate_township(output_path: str, plots: int = 3000, seed: int = 1, defect
     """
     if plots < 50:
         raise ValueError("地块数至少为 50")
-    if defects and plots < 600:
-        raise ValueError("注入缺陷的演示乡镇至少需要 600 块地（每条规则的缺陷各占不同的地块和承包方）")
+    if defects and plots < MIN_DEFECT_PLOTS:
+        raise ValueError("注入缺陷的演示乡镇至少需要 %d 块地（每条规则的缺陷各占不同的地块和承包方）"
+                         % MIN_DEFECT_PLOTS)
     if defects and geometry_only:
         raise ValueError("缺陷注入需要权属数据，不能与“仅图形”同时使用")
     if epsg not in EPSG_EASTING_OFFSET:
         raise ValueError("演示乡镇位于 CGCS2000 3度带第 38 带（中央经线 114°）：请用 EPSG:4526（带号）或 4545")
     report = progress or (lambda pct: None)
     s = _streams(seed)
-    plan = layout.build_plan(plots, s["layout"][0], min_groups=12 if defects else 4)
+    plan = layout.build_plan(plots, s["layout"][0])     # the same township with or without defects
     if EPSG_EASTING_OFFSET[epsg]:
         plan.xs = plan.xs + EPSG_EASTING_OFFSET[epsg]
         off = EPSG_EASTING_OFFSET[epsg]
@@ -150,6 +152,7 @@ def _plots_geometry_only(db, town, jbnt, features, s, counts, report):
 
 
 def _plots_full(db, town, jbnt, features, s, counts, report, defects):
+    """Everything in memory: plots, owners, 界址, tables (and the defects, if asked)."""
     plan = town.plan
     idx = np.arange(len(plan.plot_block))
     town.dk = attributes.dk_rows(plan, idx, s["attributes"][0], jbnt)
@@ -165,7 +168,7 @@ def _plots_full(db, town, jbnt, features, s, counts, report, defects):
     for k, r in enumerate(town.dk):
         if r.get("_nogeom"):       # a plot imported from a spreadsheet: areas typed in, no shape
             polys[k] = shapely.MultiPolygon() if r["_nogeom"] == "empty" else None
-            r["SCMJ"], r["SCMJM"] = 612.35, float(m2_to_mu("612.35"))
+            r["SCMJ"], r["SCMJM"] = r["_sheet_area"], float(m2_to_mu(r["_sheet_area"]))
     report(40)
     feats = features + town.extra_features
     if defects:

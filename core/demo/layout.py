@@ -90,9 +90,11 @@ class _Points:
                 np.concatenate([c[1] for c in self.chunks]))
 
 
-def counts(n_plots: int, min_groups: int):
-    n_groups = max(min_groups, int(round(n_plots / 100.0)))
-    n_villages = max(2 if min_groups < 12 else 3, -(-n_groups // 75),
+def counts(n_plots: int):
+    """(groups, villages): about 100 plots a group (60–100 in small townships)."""
+    per_group = min(100.0, max(60.0, n_plots / 12.0))
+    n_groups = max(4, int(round(n_plots / per_group)))
+    n_villages = max(2, -(-n_groups // 75),
                      int(round(0.9 * np.sqrt(n_groups))))
     return n_groups, min(n_villages, n_groups // 2 if n_groups >= 4 else 1)
 
@@ -193,9 +195,8 @@ def _grid(blk: Block, pts: _Points, rng):
         arr[a_idx] = view
 
 
-def build_plan(n_plots: int, rng: np.random.Generator, min_groups: int = 4,
-               village_fbf_share: float = 0.3) -> Plan:
-    n_groups, n_villages = counts(n_plots, min_groups)
+def build_plan(n_plots: int, rng: np.random.Generator, village_fbf_share: float = 0.3) -> Plan:
+    n_groups, n_villages = counts(n_plots)
     g_per_v = _split_counts(n_groups, n_villages, rng, 2 if n_groups >= 2 * n_villages else 1, 99)
     g_weight = rng.uniform(0.6, 1.4, n_groups)
     scale = 1.0
