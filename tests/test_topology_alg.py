@@ -178,3 +178,16 @@ def test_checktopology_from_qgis_process(plot_layer, tmp_path):
     result = json.loads(proc.stdout[proc.stdout.index("{"):])
     assert result["results"]["ERRORS"] >= 6
     assert {"T01", "T04", "T05", "T07"} <= {e["rule"] for e in errors_of(out)}
+
+
+def test_selfcheck_runs_the_topology_families(quequan_provider, defect_db, tmp_path):
+    import processing
+    path, manifest = defect_db
+    res = processing.run("quequan:selfcheck", {"DATABASE": path, "RULES": "T*",
+                                               "OUTPUT": str(tmp_path / "e.gpkg")})
+    errs = errors_of(res["OUTPUT"])
+    assert {e["rule"] for e in errs} == {"T%02d" % i for i in range(1, 17)}
+    points = [e for e in errs if e["rule"] in ("T09", "T10", "T11", "T12")]
+    assert points and all(e["wkt"].startswith("POINT") for e in points)
+    gaps = [e for e in errs if e["rule"] in ("T04", "T05", "T06")]
+    assert gaps and all(e["wkt"].startswith(("POLYGON", "MULTIPOLYGON")) for e in gaps)

@@ -81,9 +81,10 @@ class BoundaryPointRules:
             return []
         p = params(ctx)
         tp = topo_plots(ctx)
-        pos: Dict[str, int] = {}
+        # a DKBM used by two plots (A06) names both: a JZD/JZX fits if it fits either
+        pos: Dict[str, List[int]] = {}
         for k, key in enumerate(tp.keys):
-            pos.setdefault(key, k)
+            pos.setdefault(key, []).append(k)
         vt = vertex_tables(ctx, tp)
         bnd = ctx.cached("topo:boundaries", lambda: shapely.boundary(tp.geoms))
         jz = JzdSet(ctx)
@@ -114,12 +115,22 @@ class BoundaryPointRules:
                 out.append(jz.finding(i, "a", "距最近的地块节点 %.4f 米，不在地块节点上（容差 %g 米）"
                                       % (d, tol), jz.plots[i], {"distance": round(d, 4)}))
         # (d) the plots it names pass through it
-        pj = [i for i, cs in enumerate(jz.plots) for c in cs if c in pos]
-        pk = [pos[c] for cs in jz.plots for c in cs if c in pos]
+        pj, pn, pk = [], [], []
+        for i, cs in enumerate(jz.plots):
+            for n, c in enumerate(cs):
+                for k in pos.get(c, ()):
+                    pj.append(i)
+                    pn.append(n)
+                    pk.append(k)
         if pj:
-            pj, pk = np.array(pj), np.array(pk)
+            pj, pn, pk = np.array(pj), np.array(pn), np.array(pk)
             d = shapely.distance(jz.geoms[pj], bnd[pk])
-            for s in np.flatnonzero(d > tol).tolist():
+            # per (point, named code) the nearest of the plots with that code
+            key = pj.astype(np.int64) * 1000 + pn
+            order = np.lexsort((d, key))
+            first = np.r_[True, key[order][1:] != key[order][:-1]]
+            best = order[first]
+            for s in best[d[best] > tol].tolist():
                 i, k = int(pj[s]), int(pk[s])
                 out.append(jz.finding(i, "d", "所属地块 %s 的边界距该点 %.3f 米（容差 %g 米）"
                                       % (tp.keys[k], d[s], tol), (tp.keys[k],),

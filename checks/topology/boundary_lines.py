@@ -158,7 +158,7 @@ def line_findings(ctx, tp, vt, bnd, pos, jz, p):
     lines = np.array([lines[i] for i in sel], dtype=object)
     tol = p["xy"]
     dks = [tuple(split_codes(r.get("DKBM"))) for r in rows]
-    plots_of = [[pos[c] for c in dk if c in pos] for dk in dks]
+    plots_of = [[k for c in dk for k in pos.get(c, ())] for dk in dks]
     bad_b = off_boundary(vt, bnd, lines, plots_of, tol)
     ctx.feedback.check()
     bad_e = end_problems(rows, lines, jz, tol) if len(jz) or any(
