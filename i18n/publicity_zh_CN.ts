@@ -49,6 +49,9 @@
     <message><source>Round</source><translation>公示轮次</translation></message>
     <message><source>Second round</source><translation>二轮公示</translation></message>
     <message><source>Automatic</source><translation>自动</translation></message>
+    <message><source>Orthophoto under the maps (optional)</source><translation>公示图底图正射影像（可选）</translation></message>
+    <message><source>Choose a GeoTIFF…</source><translation>选择 GeoTIFF 影像…</translation></message>
+    <message><source>Base image</source><translation>底图影像</translation></message>
     <message><source>Portrait</source><translation>纵向</translation></message>
     <message><source>Landscape</source><translation>横向</translation></message>
     <message><source>Publicity table (xlsx + pdf)</source><translation>调查信息公示表（xlsx + pdf）</translation></message>

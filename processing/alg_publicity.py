@@ -99,7 +99,7 @@ class PublicityMapsAlgorithm(_PublicityBase):
             "地块编码后5位和面积（亩），小地块缩小字号、引线标注或编号列表；相邻组地块灰色显示，"
             "含道路、沟渠、坑塘、组界、图例、比例尺、指北针和制图/审核信息。纸张 A0–A3 与方向可自动"
             "选择。MERGED 另生成一个合并 PDF，PNG 另生成预览图。有未处理错误、无承包方的承包地块"
-            "或未处理异议的组不生成，除非填写 OVERRIDE 原因。")
+            "或未处理异议的组不生成，除非填写 OVERRIDE 原因。BASE_IMAGE 为可选的正射影像底图。")
 
     def flags(self):
         # print layouts with labels are rendered in the main thread
@@ -114,6 +114,9 @@ class PublicityMapsAlgorithm(_PublicityBase):
         self.addParameter(QgsProcessingParameterBoolean("PNG", self.tr("另生成 PNG 预览"), False))
         self.addParameter(QgsProcessingParameterString("MAKER", self.tr("制图人"), optional=True))
         self.addParameter(QgsProcessingParameterString("REVIEWER", self.tr("审核人"), optional=True))
+        self.addParameter(QgsProcessingParameterFile(
+            "BASE_IMAGE", self.tr("正射影像底图（GeoTIFF，可选）"), optional=True,
+            fileFilter="GeoTIFF (*.tif *.tiff)"))
         self._override_param()
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", self.tr("输出目录")))
         self.addOutput(QgsProcessingOutputNumber("MAPS", self.tr("公示图数")))
@@ -126,6 +129,9 @@ class PublicityMapsAlgorithm(_PublicityBase):
         s.orientation = ORIENTATIONS[self.parameterAsEnum(parameters, "ORIENTATION", context)]
         s.maker = self.parameterAsString(parameters, "MAKER", context) or s.maker
         s.reviewer = self.parameterAsString(parameters, "REVIEWER", context) or s.reviewer
+        s.base_image = self.parameterAsFile(parameters, "BASE_IMAGE", context) or s.base_image
+        if s.base_image and not os.path.exists(s.base_image):
+            fail("找不到底图影像：%s" % s.base_image)
         req.merged = self.parameterAsBoolean(parameters, "MERGED", context)
         req.png = self.parameterAsBoolean(parameters, "PNG", context)
         report = self._run(req, feedback)

@@ -239,3 +239,36 @@ def test_crowded_plots_are_numbered_and_listed_on_the_sheet(qgis_app, tmp_path):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert a.intersection(b).area < 1e-3 * min(a.area, b.area)
+
+
+def _orthophoto(path, db_path):
+    """A small RGB GeoTIFF covering the township, standing in for a DOM."""
+    import numpy as np
+    from osgeo import gdal, osr
+    with TownshipDB(db_path) as db:
+        x0, y0, x1, y1 = shapely.total_bounds(
+            [shapely.from_wkb(w) for w in db.read_geometries("DK")[1] if w])
+    w, h = 200, 120
+    ds = gdal.GetDriverByName("GTiff").Create(path, w, h, 3, gdal.GDT_Byte)
+    ds.SetGeoTransform((x0 - 50, (x1 - x0 + 100) / w, 0, y1 + 50, 0, -(y1 - y0 + 100) / h))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4526)
+    ds.SetProjection(srs.ExportToWkt())
+    grad = np.add.outer(np.arange(h), np.arange(w)).astype("uint8")
+    for b, arr in enumerate((grad, 255 - grad, np.full((h, w), 120, "uint8")), 1):
+        ds.GetRasterBand(b).WriteArray(arr)
+    ds = None
+    return path
+
+
+def test_base_image_is_drawn_under_the_plots(provider, sample, tmp_path):
+    import processing
+    image = _orthophoto(str(tmp_path / "dom.tif"), sample)
+    res = processing.run("quequan:publicitymaps", {
+        "DATABASE": sample, "UNITS": G1, "ROUND": 0, "BASE_IMAGE": image,
+        "OUTPUT_FOLDER": str(tmp_path / "out")})
+    (pdf,) = [f for f in res["FILES"] if f.endswith(".pdf")]
+    images = subprocess.run(["pdfimages", "-list", pdf], capture_output=True, check=True).stdout.decode()
+    assert len(images.strip().splitlines()) >= 3          # header lines + the orthophoto
+    text = pdf_text(pdf).replace(" ", "").replace("\n", "")
+    assert N("底图：正射影像（dom.tif）") in text

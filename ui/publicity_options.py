@@ -54,6 +54,16 @@ class PublicityOptions(QWidget):
         folder.addWidget(self.folder_edit, 1)
         folder.addWidget(browse)
         form.addRow(self.tr("Output folder"), folder)
+        image = QHBoxLayout()
+        self.image_edit = QLineEdit()
+        self.image_edit.setPlaceholderText(self.tr("Orthophoto under the maps (optional)"))
+        pick = QToolButton()
+        pick.setText("…")
+        pick.setToolTip(self.tr("Choose a GeoTIFF…"))
+        pick.clicked.connect(self.browse_image)
+        image.addWidget(self.image_edit, 1)
+        image.addWidget(pick)
+        form.addRow(self.tr("Base image"), image)
         grid = QGridLayout()
         self.doc_boxes = {}
         for i, (doc, _) in enumerate(DOCUMENTS):
@@ -85,6 +95,12 @@ class PublicityOptions(QWidget):
         if path:
             self.folder_edit.setText(path)
 
+    def browse_image(self):
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Base image"), self.image_edit.text(),
+                                              "GeoTIFF (*.tif *.tiff)")
+        if path:
+            self.image_edit.setText(path)
+
     # --- values --------------------------------------------------------------------
     def round_no(self) -> int:
         return int(self.round_combo.currentData())
@@ -110,6 +126,7 @@ class PublicityOptions(QWidget):
         self.reviewer_edit.setText(settings.reviewer)
         self.set_choice(self.paper_combo, settings.page_size)
         self.set_choice(self.orientation_combo, settings.orientation)
+        self.image_edit.setText(settings.base_image)
         if db_path and not self.folder_edit.text():
             base = os.path.splitext(os.path.basename(db_path))[0]
             self.folder_edit.setText(os.path.join(os.path.dirname(db_path), "公示_%s" % base))
@@ -119,6 +136,7 @@ class PublicityOptions(QWidget):
         settings.reviewer = self.reviewer_edit.text().strip()
         settings.page_size = self.paper_combo.currentData()
         settings.orientation = self.orientation_combo.currentData()
+        settings.base_image = self.image_edit.text().strip()
         if not self.mask_box.isChecked():
             settings.masking = {k: False for k in settings.masking}
         return settings

@@ -4,6 +4,7 @@ Runs in a background task; the print layout (export/publicity/map_layout.py)
 then only draws the result in the main thread.
 """
 import datetime as _dt
+import os
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
@@ -149,6 +150,10 @@ def prepare_unit_map(data: UnitData, geoms: Dict[str, object], regions, villages
         "比例尺：1:%d" % um.choice.scale,
         "面积单位：亩",
         "坐标系：2000国家大地坐标系（CGCS2000）",
+    ]
+    if settings.base_image:
+        um.info.append("底图：正射影像（%s）" % os.path.basename(settings.base_image))
+    um.info += [
         "地块标注：%s" % " / ".join(
             {"name": "承包方", "code": "地块编码后%d位" % settings.code_digits, "dkmc": "地块名称",
              "area": "面积（亩）"}[i] for i in settings.label_items),

@@ -61,8 +61,11 @@ def build_sample(path: str, groups: int = 3, plots_per_group: int = 14, seed: in
             code = "%s%02d" % (vcode, g)
             n = plots_per_group
             bw = 60.0 * max(3, int(round((n / 2.0) ** 0.5)) + 1)   # block width (m)
-            ox = x0 + ((gi - 1) % cols) * (bw + 20) + (v - 1) * cols * (bw + 20) * 1.0
-            oy = y0 + ((gi - 1) // cols) * 0.0
+            # groups in a grid per village, villages side by side; rows far enough apart
+            # for the tallest block (44 m rows of plots ≥ 22 m wide, roads, a pond above)
+            pitch = 48.0 * -(-n * 46 // int(bw)) + 80.0
+            ox = x0 + ((g - 1) % cols) * (bw + 20) + (v - 1) * cols * (bw + 20)
+            oy = y0 + ((g - 1) // cols) * pitch
             plots, bottom = _plots_of_block(rng, code, n, ox, oy, bw, special=(gi == 1))
             top = oy + bottom
             block = shapely.box(ox, oy, ox + bw, top)

@@ -56,6 +56,10 @@ class MapExporter:
             return None
         layers = UnitLayers(self.project, unit_map, self.base.crs, self.family,
                             0.35, self.base.image is not None)
+        neighbours = self.base.get("DK")
+        if self.base.image is not None and neighbours is not None:
+            # the veil of the neighbours' plots must leave the unit's own plots clear
+            neighbours.setSubsetString("substr(\"DKBM\", 1, 14) <> '%s'" % unit_map.unit.code)
         try:
             layout, _ = build_layout(self.project, unit_map, self.base, layers, self.family,
                                      self.settings)

@@ -19,9 +19,10 @@ class BaseLayers:
         self.crs = QgsCoordinateReferenceSystem("EPSG:%d" % epsg)
         self.family = family
         self.layers: Dict[str, object] = {}
+        image = bool(base_image and os.path.exists(base_image))
         dk = self._ogr(db_path, "DK", "相邻地块")
         if dk is not None:
-            map_style.style_neighbours(dk)
+            map_style.style_neighbours(dk, image)
         for name, title, styler, size, line in (
                 ("MZDW", "面状地物", map_style.style_areas, 2.2, False),
                 ("XZDW", "线状地物", map_style.style_lines, 2.2, True),
@@ -110,7 +111,7 @@ class UnitLayers:
                 leaders.append(g)
         self.labels.dataProvider().addFeatures(feats)
         self.leaders.dataProvider().addFeatures(leaders)
-        map_style.label_plot_labels(self.labels, family, halo_mm)
+        map_style.label_plot_labels(self.labels, family, halo_mm, halo_all=base_image)
         map_style.style_leaders(self.leaders)
         self.all = [self.labels, self.leaders, self.boundary, self.plots]
         project.addMapLayers(self.all, False)

@@ -15,10 +15,11 @@ def _rule_renderer(rules):
     return QgsRuleBasedRenderer(root)
 
 
-def style_neighbours(layer):
-    """Other units' plots: faded grey."""
+def style_neighbours(layer, base_image: bool = False):
+    """Other units' plots: faded grey (a light veil over the orthophoto)."""
     layer.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple({
-        "color": "236,236,236,255", "outline_color": "165,165,165,255", "outline_width": "0.12"})))
+        "color": "255,255,255,110" if base_image else "236,236,236,255",
+        "outline_color": "165,165,165,255", "outline_width": "0.12"})))
 
 
 def style_unit_plots(layer, base_image: bool):
@@ -89,7 +90,7 @@ def text_format(family: str, size_mm: float, bold=False, color="0,0,0", halo_mm=
     return tf
 
 
-def label_plot_labels(layer, family: str, halo_mm: float):
+def label_plot_labels(layer, family: str, halo_mm: float, halo_all: bool = False):
     """The planned labels: drawn exactly where planned (size, angle), never dropped."""
     s = QgsPalLayerSettings()
     s.fieldName = "text"
@@ -106,8 +107,9 @@ def label_plot_labels(layer, family: str, halo_mm: float):
     props.setProperty(QgsPalLayerSettings.Bold, QgsProperty.fromExpression('"number" IS NOT NULL'))
     # a white halo only where a label lies over lines (leaders): inside its white plot
     # a label needs none, and halos are the costly part of drawing CJK text
-    props.setProperty(QgsPalLayerSettings.BufferDraw,
-                      QgsProperty.fromExpression("\"mode\" IN ('callout', 'number_callout')"))
+    if not halo_all:     # over an orthophoto every label keeps its halo
+        props.setProperty(QgsPalLayerSettings.BufferDraw,
+                          QgsProperty.fromExpression("\"mode\" IN ('callout', 'number_callout')"))
     s.setDataDefinedProperties(props)
     layer.setLabeling(QgsVectorLayerSimpleLabeling(s))
     layer.setLabelsEnabled(True)
