@@ -83,9 +83,9 @@ def finalize_keys(town):
         refs = [r["JZDH"] for r in town.jzd[0] if code in r["DKBM"].split("/")]
         refs += [v for r in town.jzx[0] if code in r["DKBM"].split("/") for v in (r["JZXH"], str(r["BSM"]))]
         if e.get("also"):
-            e["also_keys"] = {rule: refs for rule in e["also"]}
+            e["also_keys"] = {rule: list(dict.fromkeys(refs)) for rule in e["also"]}
         else:
-            e["keys"] = e["keys"] + refs
+            e["keys"] = list(dict.fromkeys(e["keys"] + refs))
 
 
 def _normal(town, dkbm):

@@ -58,6 +58,7 @@ def _delete(t, table, pred):
 
 
 def apply_structure(town):
+    """C03 stages, X01–X03, A04–A16 on codes and people, A14, M03, X05, A17, A01 on CBF."""
     t = town.tables
     roles = town.group_roles
     for g, role in sorted(roles.items()):
@@ -70,8 +71,9 @@ def apply_structure(town):
         elif role == "C03b":
             for table in ("CBJYQZDJB", "CBJYQZ", "QSLYZLFJ"):
                 _delete(t, table, lambda r: str(r["CBJYQZBM"]).startswith(code))
-            town.note("C03", [code], "该组已签合同，登记簿尚未建立", lookalike=False)
-            town.note("X01", [code], "该组登记簿未建：CBDKXX.CBJYQZBM 暂无登记簿，不报", lookalike=True)
+            town.note("C03", [code], "该组已签合同，登记簿尚未建立")
+            town.note("X01", [r["DKBM"] for r in t["CBDKXX"] if r["FBFBM"] == code],
+                      "该组登记簿未建：CBDKXX.CBJYQZBM 暂无登记簿，不报", lookalike=True)
     _x01(town, t)
     _moves(town, t)
     _codes(town, t)

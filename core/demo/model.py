@@ -32,7 +32,7 @@ class Township:
     used_cbf: Set[str] = field(default_factory=set)            # 承包方 a table defect changed
 
     def note(self, rule: str, keys, note: str, lookalike: bool = False, also=(), **extra):
-        entry = {"rule": rule, "keys": [str(k) for k in keys], "note": note}
+        entry = {"rule": rule, "keys": list(dict.fromkeys(str(k) for k in keys)), "note": note}
         if lookalike:
             entry["lookalike"] = True
         if also:
