@@ -3,7 +3,7 @@ import os
 import sys
 
 import pytest
-from shapely.geometry import LineString, Point, Polygon, box
+from shapely.geometry import LineString, Polygon, box
 
 sys.path.insert(0, os.path.dirname(__file__))
 from boundary_helpers import dkbm, make_db  # noqa: E402
