@@ -28,6 +28,8 @@
     <message><source>Use the database of the loaded DK layer</source><translation>使用已加载地块图层（DK）的数据库</translation></message>
     <message><source>Why may {0} be published anyway? (kept with your name and the time)</source><translation>为什么 {0} 仍可公示？（原因将与您的姓名和时间一起记录）</translation></message>
     <message><source>Withdraw override</source><translation>撤销强制继续</translation></message>
+    <message><source>Records…</source><translation>公示记录…</translation></message>
+    <message><source>Rounds and objections of the selected unit</source><translation>所选单位的公示轮次和异议</translation></message>
     <message><source>{0} files written to {1}.</source><translation>已生成 {0} 个文件，保存在 {1}。</translation></message>
     <message><source>{0} units in the database</source><translation>数据库中有 {0} 个发包方单位</translation></message>
 </context>
@@ -59,6 +61,42 @@
     <message><source>Publicity notice</source><translation>公示公告</translation></message>
     <message><source>No-objection declarations</source><translation>公示无异议声明书</translation></message>
     <message><source>Publicity maps (pdf)</source><translation>公示图（地块分布图）</translation></message>
+</context>
+<context>
+    <name>ObjectionForm</name>
+    <message><source>Record an objection</source><translation>记录异议</translation></message>
+    <message><source>Plot code (DKBM, 19 digits) or household code (CBFBM, 18 digits)</source><translation>地块编码（DKBM，19位）或承包方编码（CBFBM，18位）</translation></message>
+    <message><source>Plot or household code</source><translation>地块或承包方编码</translation></message>
+    <message><source>Objection</source><translation>异议内容</translation></message>
+    <message><source>Raised by</source><translation>提出人</translation></message>
+    <message><source>Received</source><translation>收到日期</translation></message>
+</context>
+<context>
+    <name>PublicityStageDialog</name>
+    <message><source>Publicity records of {0}</source><translation>{0} 的公示记录</translation></message>
+    <message><source>Rounds</source><translation>公示轮次</translation></message>
+    <message><source>Objections</source><translation>异议</translation></message>
+    <message><source>Record objection…</source><translation>记录异议…</translation></message>
+    <message><source>Resolve…</source><translation>处理异议…</translation></message>
+    <message><source>Close round</source><translation>结束本轮公示</translation></message>
+    <message><source>Fill publicity results…</source><translation>填写公示结果…</translation></message>
+    <message><source>Resolve objection</source><translation>处理异议</translation></message>
+    <message><source>How was the objection settled?</source><translation>异议如何处理？</translation></message>
+    <message><source>Publicity results</source><translation>公示结果</translation></message>
+    <message><source>Recorder and reviewer, one per line (written to CBF.GSJSR and GSSHR)</source><translation>公示记事人和公示审核人，每行一个（写入 CBF.GSJSR 和 GSSHR）</translation></message>
+    <message><source>Publicity results written for {0} households.</source><translation>已为 {0} 户填写公示结果。</translation></message>
+    <message><source>Round</source><translation>轮次</translation></message>
+    <message><source>Start</source><translation>开始日期</translation></message>
+    <message><source>End</source><translation>结束日期</translation></message>
+    <message><source>Place</source><translation>公示地点</translation></message>
+    <message><source>Status</source><translation>状态</translation></message>
+    <message><source>Override reason</source><translation>强制继续原因</translation></message>
+    <message><source>No.</source><translation>序号</translation></message>
+    <message><source>Plot / household</source><translation>地块/承包方</translation></message>
+    <message><source>Objection</source><translation>异议内容</translation></message>
+    <message><source>Raised by</source><translation>提出人</translation></message>
+    <message><source>Received</source><translation>收到日期</translation></message>
+    <message><source>Resolution</source><translation>处理结果</translation></message>
 </context>
 <context>
     <name>PublicityUnitsModel</name>

@@ -135,3 +135,47 @@ def test_nothing_checked_is_refused(dock):
     dock.model.set_all(False)
     assert dock.start() is None
     assert "at least one unit" in dock.status.text()
+
+
+def test_records_dialog_objections_close_round_and_results(dock, township):
+    code = units_of(township)[1]
+    con = sqlite3.connect(township)
+    plot = con.execute("SELECT min(DKBM) FROM DK WHERE DKBM LIKE ?", (code + "%",)).fetchone()[0]
+    con.close()
+    dock.options.reviewer_edit.setText("王审核")
+    dock.select_unit(code)
+    dlg = dock.open_records(modal=False)
+    dlg.ask_objection = lambda: (plot, "西至应为水渠", "李四", "2024-05-03")
+    dlg.record_objection()
+    assert dlg.objections.rowCount() == 1 and dlg.objections.item(0, 2).text() == plot
+    assert dlg.objections.item(0, 6).text() == "未处理"
+    dlg.close_round()
+    assert "未处理的异议" in dlg.message.text()
+    dlg.select_objection(dlg.records[0]["fid"])
+    dlg.ask_text = lambda *a: "现场核实后已更正西至"
+    dlg.resolve_selected()
+    assert dlg.objections.item(0, 6).text() == "已处理"
+    dlg.close_round()
+    assert dlg.rounds.item(0, 4).text() == "已结束"
+    dlg.ask_text = lambda *a: "张记事\n王审核"
+    assert dlg.finalize() is None                   # the round had an objection: a second round
+    assert "须再次公示" in dlg.message.text()
+    dlg.done(0)
+    # the second round: preconditions are met again once the objection is settled
+    dock.options.round_combo.setCurrentIndex(1)
+    assert dock.model.state_of(code) in ("ok", "note")
+    from quequan.core.publicity import stage
+    from quequan.core.township_db import TownshipDB
+    with TownshipDB(township) as db:        # the second round's documents were posted
+        stage.start_round(db, code, 2, "2024-06-01", "2024-06-07")
+    dlg = dock.open_records(modal=False)
+    assert dlg.rounds.rowCount() == 2
+    dlg.close_round()
+    dlg.ask_text = lambda *a: "张记事\n王审核"
+    out = dlg.finalize()
+    assert out and out["changed"] == out["households"] > 0
+    con = sqlite3.connect(township)
+    filled = con.execute("SELECT count(*) FROM CBF WHERE CBFBM LIKE ? AND GSJSR='张记事' AND GSSHR='王审核'",
+                         (code + "%",)).fetchone()[0]
+    con.close()
+    assert filled == out["households"]

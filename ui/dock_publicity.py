@@ -73,6 +73,8 @@ class PublicityDock(QgsDockWidget):
         self.check_btn = self._button(buttons, self.tr("Check conditions"), self.refresh_conditions)
         self.override_btn = self._button(buttons, self.tr("Override…"), self.override_selected)
         self.withdraw_btn = self._button(buttons, self.tr("Withdraw override"), self.withdraw_selected)
+        self.records_btn = self._button(buttons, self.tr("Records…"), self.open_records)
+        self.records_btn.setToolTip(self.tr("Rounds and objections of the selected unit"))
         lay.addLayout(buttons)
         self.details = QLabel()
         self.details.setWordWrap(True)
@@ -184,6 +186,7 @@ class PublicityDock(QgsDockWidget):
         self.details.setText("%s：%s" % (code, pre.summary) if pre else "")
         self.override_btn.setEnabled(bool(pre and pre.blocking and not pre.override))
         self.withdraw_btn.setEnabled(bool(pre and pre.override))
+        self.records_btn.setEnabled(bool(code))
 
     def ask_reason(self, code):
         text, ok = QInputDialog.getMultiLineText(
@@ -213,6 +216,18 @@ class PublicityDock(QgsDockWidget):
             with TownshipDB(self.db_path) as db:
                 stage.clear_override(db, code, self.options.round_no(), self._who())
             self.refresh_conditions()
+
+    def open_records(self, modal=True):
+        """公示记录 of the selected unit (rounds, objections, CBF publicity fields)."""
+        from .publicity_stage_dialog import PublicityStageDialog
+        code = self.selected_code()
+        if not code or not self.db_path:
+            return None
+        dialog = PublicityStageDialog(self.db_path, code, self.options.round_no(), self._who(), self)
+        dialog.finished.connect(lambda *_: self.refresh_conditions())
+        if modal:
+            dialog.exec_()
+        return dialog
 
     def _who(self):
         return self.options.reviewer_edit.text().strip() or stage.current_user()
