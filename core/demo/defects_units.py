@@ -132,5 +132,4 @@ def relabel(town, ix, plain, used):
         town.note("A04", [town.dk[short]["DKBM"]], "地块代码只有 18 位（界址点、界址线的 DKBM 随之）",
                   _refs=town.dk[short]["DKBM"])
         town.dk[d2]["DKBM"] = town.dk[d1]["DKBM"]
-        town.note("A06", [town.dk[d1]["DKBM"]], "两个地块要素使用同一地块代码", also=["T16"],
-                  also_note="界址点/线按地块代码找到的是另一块同码地块", _refs=town.dk[d1]["DKBM"])
+        town.note("A06", [town.dk[d1]["DKBM"]], "同一组内两个地块要素使用同一地块代码")
