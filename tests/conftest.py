@@ -18,6 +18,9 @@ if not os.path.exists(LINK):
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != ROOT]
 if PKG_DIR not in sys.path:
     sys.path.insert(0, PKG_DIR)
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+if TESTS_DIR not in sys.path:   # shared test helpers (provider_helper, builders)
+    sys.path.insert(1, TESTS_DIR)
 # QGIS's own "processing" plugin (processing.run) lives outside site-packages.
 for _p in ("/usr/share/qgis/python/plugins", "/usr/share/qgis/python"):
     if os.path.isdir(_p) and _p not in sys.path:
@@ -56,20 +59,9 @@ def defect_db(tmp_path_factory):
         return str(out), json.load(fh)
 
 
-_PROVIDER = []   # the Python wrapper must outlive every test module
-
 
 @pytest.fixture
 def quequan_provider(qgis_app, qgis_processing):
     """The QueQuan provider registered once and kept alive (re-registered if a test removed it)."""
-    from qgis.core import QgsApplication
-    from quequan.processing.provider import QueQuanProvider
-    reg = QgsApplication.processingRegistry()
-    current = reg.providerById("quequan")
-    if current is None or not any(current is p for p in _PROVIDER):
-        if current is not None:
-            reg.removeProvider(current)
-        provider = QueQuanProvider()
-        reg.addProvider(provider)
-        _PROVIDER[:] = [provider]
-    return reg.providerById("quequan")
+    from provider_helper import ensure_provider
+    return ensure_provider()

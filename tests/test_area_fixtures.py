@@ -85,16 +85,4 @@ def fresh(tmp_path, name="t.gpkg"):
     return path
 
 
-_KEEP = []   # the provider's Python wrapper must outlive every test module that uses it
-
-
-def ensure_provider():
-    """Register the QueQuan provider once per session (after qgis_processing is initialised)."""
-    from qgis.core import QgsApplication
-    from quequan.processing.provider import QueQuanProvider
-    reg = QgsApplication.processingRegistry()
-    if reg.providerById("quequan") is None:
-        provider = QueQuanProvider()
-        _KEEP.append(provider)
-        reg.addProvider(provider)
-    return reg.providerById("quequan")
+from provider_helper import ensure_provider  # noqa: E402,F401 (used by the area tests)

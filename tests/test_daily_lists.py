@@ -174,14 +174,9 @@ def test_no_run_yet(empty_db, tmp_path):
         write_daily_lists(empty_db, str(tmp_path))
 
 
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    from qgis.core import QgsApplication
-    from quequan.processing.provider import QueQuanProvider
-    reg = QgsApplication.processingRegistry()
-    if reg.providerById("quequan") is None:
-        reg.addProvider(QueQuanProvider())
-    yield reg.providerById("quequan")
+@pytest.fixture
+def provider(quequan_provider):
+    return quequan_provider
 
 
 def test_dailylists_algorithm(provider, lists, tmp_path):

@@ -271,23 +271,11 @@ def test_bad_mapping_is_refused_with_the_field_named(tmp_path, target):
 
 # --- processing ---------------------------------------------------------------------------------
 
-_KEEP = []   # the Python provider must outlive the registration, or its algorithms vanish
 
 
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    """The QueQuan provider with this module's algorithms; a provider registered by another
-    test module whose Python object was collected is replaced."""
-    from qgis.core import QgsApplication
-    from quequan.processing.provider import QueQuanProvider
-    reg = QgsApplication.processingRegistry()
-    if reg.algorithmById("quequan:importsubmission") is None:
-        if reg.providerById("quequan") is not None:
-            reg.removeProvider("quequan")
-        p = QueQuanProvider()
-        _KEEP.append(p)
-        reg.addProvider(p)
-    yield reg.providerById("quequan")
+@pytest.fixture
+def provider(quequan_provider):
+    return quequan_provider
 
 
 def test_processing_importlayer(provider, tmp_path):

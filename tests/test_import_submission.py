@@ -356,23 +356,11 @@ def test_empty_folder_is_refused(tmp_path, empty_db):
 
 # --- processing -----------------------------------------------------------------------------------
 
-_KEEP = []   # the Python provider must outlive the registration, or its algorithms vanish
 
 
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    """The QueQuan provider with this module's algorithms; a provider registered by another
-    test module whose Python object was collected is replaced."""
-    from qgis.core import QgsApplication
-    from quequan.processing.provider import QueQuanProvider
-    reg = QgsApplication.processingRegistry()
-    if reg.algorithmById("quequan:importsubmission") is None:
-        if reg.providerById("quequan") is not None:
-            reg.removeProvider("quequan")
-        p = QueQuanProvider()
-        _KEEP.append(p)
-        reg.addProvider(p)
-    yield reg.providerById("quequan")
+@pytest.fixture
+def provider(quequan_provider):
+    return quequan_provider
 
 
 def test_processing_importsubmission_creates_the_database_and_reports(provider, two_villages, tmp_path,
