@@ -97,6 +97,7 @@
     <message><source>Raised by</source><translation>提出人</translation></message>
     <message><source>Received</source><translation>收到日期</translation></message>
     <message><source>Resolution</source><translation>处理结果</translation></message>
+    <message><source>Close</source><translation>关闭</translation></message>
 </context>
 <context>
     <name>PublicityUnitsModel</name>

@@ -68,8 +68,10 @@ class PublicityStageDialog(QDialog):
         self.message.setWordWrap(True)
         lay.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.button(QDialogButtonBox.Close).setText(self.tr("Close"))
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+        self.rounds.setMaximumHeight(110)
         self.reload()
 
     def _table(self, headers):
@@ -79,6 +81,7 @@ class PublicityStageDialog(QDialog):
         t.setSelectionBehavior(QAbstractItemView.SelectRows)
         t.setSelectionMode(QAbstractItemView.SingleSelection)
         t.horizontalHeader().setStretchLastSection(True)
+        t.verticalHeader().setVisible(False)
         return t
 
     @staticmethod
