@@ -403,3 +403,16 @@ def test_demo_township_edits_keep_tables_consistent(demo_db, tmp_path):
         history.undo(d)
         history.undo(d)
         assert contents(d) == start
+
+
+def test_second_head_can_be_demoted_and_duplicate_links_refuse_reassign(db):
+    db.conn.execute("UPDATE CBF_JTCY SET YHZGX='02' WHERE CYXM='王芳'")      # imported with two heads
+    wang = [m for m in queries.members(db, H1) if m["CYXM"] == "王芳"][0]
+    households.edit_member(db, wang["FID"], {"YHZGX": "10"})
+    assert [m["CYXM"] for m in queries.members(db, H1) if m["IS_HEAD"]] == ["张三"]
+    assert db.read("CBF", ("CBFMC",), where="CBFBM=?", params=(H1,))[0]["CBFMC"] == "张三"
+    db.conn.execute("INSERT INTO CBDKXX (DKBM, FBFBM, CBFBM, CBJYQQDFS, HTMJ, CBHTBM, CBJYQZBM, SFQQQG) "
+                    "SELECT DKBM, FBFBM, CBFBM, CBJYQQDFS, HTMJ, CBHTBM, CBJYQZBM, '1' FROM CBDKXX WHERE DKBM=?",
+                    (dk(1),))
+    with pytest.raises(OwnershipError, match="多条承包地块信息"):
+        contracts.reassign(db, [dk(1)], H2)

@@ -72,7 +72,7 @@ def ensure_contract(step: EditStep, cbf: dict, template_from: Optional[str] = No
 
 
 def _links(db, dkbm: str) -> List[dict]:
-    return [r for r in rows_in(db, "CBDKXX", "DKBM", [dkbm]) if text(r.get("SFQQQG")) != "1"]
+    return rows_in(db, "CBDKXX", "DKBM", [dkbm])
 
 
 def reassign(db, dkbms: Iterable[str], target_cbfbm: str, who: Optional[str] = None) -> EditResult:
@@ -95,7 +95,8 @@ def reassign(db, dkbms: Iterable[str], target_cbfbm: str, who: Optional[str] = N
     links = {d: _links(db, d) for d in dkbms}
     several = [d for d, ls in links.items() if len(ls) > 1]
     if several:
-        raise OwnershipError("地块 %s 有多条承包地块信息（A06），请先处理重复记录" % "、".join(several))
+        raise OwnershipError("地块 %s 有多条承包地块信息（重复记录或确权确股），不能整块调整；"
+                             "请先处理这些记录" % "、".join(several))
     moving = [d for d in dkbms if not links[d] or text(links[d][0].get("CBFBM")) != target_cbfbm]
     if not moving:
         raise OwnershipError("所选地块已属于承包方 %s %s" % (target_cbfbm, text(target.get("CBFMC"))))

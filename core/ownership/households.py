@@ -51,6 +51,10 @@ def _household(db, cbfbm: str) -> dict:
     return cbf
 
 
+def _heads(db, cbf: dict):
+    return [m for m in rows_in(db, "CBF_JTCY", "CBFBM", [cbf["CBFBM"]]) if text(m.get("YHZGX")) in HEADS]
+
+
 def _set_count(step: EditStep, cbf: dict):
     n = len(rows_in(step.db, "CBF_JTCY", "CBFBM", [cbf["CBFBM"]], ("CBFBM",)))
     step.journal.update("CBF", cbf["FID"], {"CBFCYSL": n if text(cbf.get("CBFLX")) == "1" else 1})
@@ -105,8 +109,7 @@ def add_member(db, cbfbm: str, values: Dict, who: Optional[str] = None) -> EditR
         raise OwnershipError("承包方 %s 是%s，没有家庭成员" % (
             cbf["CBFBM"], codelists.label("C.16", text(cbf.get("CBFLX")))))
     values = {k.upper(): v for k, v in values.items() if k.upper() in MEMBER_FIELDS}
-    if text(values.get("YHZGX")) in HEADS and any(
-            text(m.get("YHZGX")) in HEADS for m in rows_in(db, "CBF_JTCY", "CBFBM", [cbf["CBFBM"]])):
+    if text(values.get("YHZGX")) in HEADS and _heads(db, cbf):
         raise OwnershipError("承包方 %s 已有户主；更换户主请用“设为户主”" % cbf["CBFBM"])
     if text(values.get("YHZGX")) not in codelists.CODE_LISTS["GB4761"]:
         raise OwnershipError("与户主关系 %s 不在 GB/T 4761 代码表中" % (text(values.get("YHZGX")) or "空"))
@@ -136,7 +139,8 @@ def edit_member(db, member_fid: int, changes: Dict, who: Optional[str] = None) -
     changes = {k.upper(): v for k, v in changes.items() if k.upper() in MEMBER_FIELDS}
     was_head = text(old.get("YHZGX")) in HEADS
     relation = text(changes.get("YHZGX", old.get("YHZGX")))
-    if was_head and relation not in HEADS:
+    others = [h for h in _heads(db, cbf) if h["FID"] != old["FID"]]
+    if was_head and relation not in HEADS and not others:
         raise OwnershipError("%s 是户主；请先把其他成员设为户主" % text(old.get("CYXM")))
     if not was_head and relation in HEADS:
         raise OwnershipError("更换户主请用“设为户主”（原户主需要新的与户主关系）")
@@ -148,8 +152,10 @@ def edit_member(db, member_fid: int, changes: Dict, who: Optional[str] = None) -
         step.touch(cbfbm=[cbf["CBFBM"]])
         member = _identity(merged, step, _survey_date(cbf), "成员 %s " % text(merged.get("CYXM")))
         step.journal.update("CBF_JTCY", member_fid, member)
-        if was_head:
+        if was_head and relation in HEADS:
             _mirror_head(step, cbf, member)
+        elif was_head and len(others) == 1:     # one of two heads demoted: the other one stays
+            _mirror_head(step, cbf, others[0])
         step.note = "承包方 %s 修改成员 %s" % (cbf["CBFBM"], member["CYXM"])
     return step.result
 
@@ -157,13 +163,16 @@ def edit_member(db, member_fid: int, changes: Dict, who: Optional[str] = None) -
 def remove_member(db, member_fid: int, who: Optional[str] = None) -> EditResult:
     old = _member(db, member_fid)
     cbf = _household(db, text(old.get("CBFBM")))
-    if text(old.get("YHZGX")) in HEADS:
+    others = [h for h in _heads(db, cbf) if h["FID"] != old["FID"]]
+    if text(old.get("YHZGX")) in HEADS and not others:
         raise OwnershipError("不能删除户主 %s；请先把其他成员设为户主" % text(old.get("CYXM")))
     note = "承包方 %s 删除成员 %s" % (cbf["CBFBM"], text(old.get("CYXM")))
     with EditStep(db, "删除成员", who, note) as step:
         step.touch(cbfbm=[cbf["CBFBM"]])
         step.journal.delete("CBF_JTCY", member_fid)
         _set_count(step, cbf)
+        if text(old.get("YHZGX")) in HEADS and len(others) == 1:
+            _mirror_head(step, cbf, others[0])
     return step.result
 
 
@@ -176,7 +185,7 @@ def set_head(db, member_fid: int, old_head_relation: str, who: Optional[str] = N
     rel = text(old_head_relation)
     if rel in HEADS or rel not in codelists.CODE_LISTS["GB4761"]:
         raise OwnershipError("原户主的与户主关系 %s 无效（不能是 01/02，须在 GB/T 4761 中）" % (rel or "空"))
-    heads = [m for m in rows_in(db, "CBF_JTCY", "CBFBM", [cbf["CBFBM"]]) if text(m.get("YHZGX")) in HEADS]
+    heads = _heads(db, cbf)
     code = text(heads[0].get("YHZGX")) if heads else "02"
     note = "承包方 %s 户主改为 %s" % (cbf["CBFBM"], text(new.get("CYXM")))
     with EditStep(db, "设为户主", who, note) as step:
