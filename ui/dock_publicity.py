@@ -4,7 +4,6 @@ with a reason, and write the publicity documents and maps in the background.
 Only a view: documents come from export/publicity (PublicityJob), the stage
 (preconditions, overrides) from core/publicity/stage.
 """
-import os
 
 from qgis.core import Qgis, QgsProject
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget

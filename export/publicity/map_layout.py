@@ -10,7 +10,7 @@ from qgis.core import (QgsLayerTree, QgsLayoutItemLabel, QgsLayoutItemLegend, Qg
                        QgsLayoutMultiFrame,
                        QgsLayoutPoint, QgsLayoutSize, QgsLayoutTableColumn, QgsLegendRenderer, QgsLegendStyle,
                        QgsPrintLayout, QgsRectangle, QgsTableCell, QgsUnitTypes)
-from qgis.PyQt.QtCore import QFile, QPointF, QRectF, Qt
+from qgis.PyQt.QtCore import QFile, QPointF, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QPolygonF
 
 from .map_style import text_format
