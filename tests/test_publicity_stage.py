@@ -136,3 +136,17 @@ def test_round_dates_are_checked(db):
     stage.close_round(db, G1, 1)
     with pytest.raises(stage.StageError, match="已结束"):
         stage.start_round(db, G1, 1, "2024-05-02", "2024-05-08")
+
+
+def test_errors_stored_by_a_self_check_block_the_group(db):
+    persistence = pytest.importorskip("quequan.checks.persistence")
+    from quequan.checks.context import CheckContext
+    from quequan.checks.engine import run_checks
+    key = G2 + "00004"
+    db.conn.execute("UPDATE DK SET SCMJ = SCMJ + 25 WHERE DKBM=?", (key,))
+    result = run_checks(CheckContext(db), ["M01"])
+    persistence.store_run(db, result)
+    pre = stage.check_preconditions(db, G2, 1)
+    assert [c.kind for c in pre.blocking] == ["errors"] and key in pre.blocking[0].keys
+    assert "M01" in pre.blocking[0].message
+    assert stage.check_preconditions(db, G1, 1).allowed      # the other group is not held up
