@@ -159,15 +159,16 @@ def shared_faces(tree, faces):
     return [gi[fi == f] for f in np.unique(fi)]
 
 
-def overlap_candidate_pairs(geoms):
+def overlap_candidate_pairs(geoms, max_unmatched=MAX_UNMATCHED_SHARE):
     """Pairs (i < j) of polygons that may overlap: both meet one multiply covered face
-    of their unmatched edges; all pairs when most edges are unmatched."""
+    of their unmatched edges; all intersecting pairs when more than max_unmatched of
+    the edges are unmatched (noding them all would cost more than the pairs)."""
     geoms = np.asarray(geoms, dtype=object)
     tree = shapely.STRtree(geoms)
     rv = ring_vertices(geoms)
     loc, inv = unique_locations(rv.xy)
     lo, hi, n_un, n_all = edge_twins(rv, loc, inv)
-    if n_all and n_un > MAX_UNMATCHED_SHARE * n_all:
+    if n_all and n_un > max_unmatched * n_all:
         a, b = tree.query(geoms, predicate="intersects")
         keep = a < b
         return np.stack([a[keep], b[keep]], axis=1)

@@ -6,12 +6,58 @@ width(P) < w  ⇔  buffer(P, −w/2) is empty. Erosion is exact along straight
 edges; at reflex corners the arcs are chords, which can only make a part look
 marginally wider (never narrower).
 """
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import shapely
 from shapely.errors import GEOSException
 
 GRID = 0.0001   # coordinate precision of the inspection rules: fallback snapping grid
 _QUAD = 16
+
+
+def threads() -> int:
+    """Worker threads for GEOS work (shapely releases the GIL): QUEQUAN_THREADS, else
+    up to 2 (township PCs and this project's CI have few cores)."""
+    try:
+        n = int(os.environ.get("QUEQUAN_THREADS", "0"))
+    except ValueError:
+        n = 0
+    return n if n > 0 else max(1, min(2, os.cpu_count() or 1))
+
+
+def parallel_map(fn, items):
+    """[fn(x) for x in items], in worker threads; order kept (results are deterministic)."""
+    items = list(items)
+    n = threads()
+    if n <= 1 or len(items) < 2:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(fn, items))
+
+
+def chunked(fn, arr, min_size=20000):
+    """fn over an array in one chunk per thread, results concatenated (vectorised fn)."""
+    arr = _arr(arr)
+    n = threads()
+    if n <= 1 or len(arr) < min_size:
+        return fn(arr)
+    return np.concatenate(parallel_map(fn, np.array_split(arr, n)))
+
+
+def query_pairs(tree, geoms, predicate, distance=None, min_size=20000):
+    """tree.query(geoms, predicate) split over the worker threads; same result."""
+    geoms = _arr(geoms)
+    n = threads()
+    kw = {"distance": distance} if distance is not None else {}
+    if n <= 1 or len(geoms) < min_size:
+        return tree.query(geoms, predicate=predicate, **kw)
+    starts = np.linspace(0, len(geoms), n + 1).astype(int)
+    parts = parallel_map(lambda k: tree.query(geoms[starts[k]:starts[k + 1]], predicate=predicate,
+                                              **kw), range(n))
+    return (np.concatenate([p[0] + starts[k] for k, p in enumerate(parts)]),
+            np.concatenate([p[1] for p in parts]))
 
 
 def _arr(geoms):
@@ -70,6 +116,16 @@ def polygonal(g):
         return parts[0]
     # the polygons of one overlay result are disjoint: no union needed
     return shapely.multipolygons(shapely.get_parts(parts))
+
+
+def polygonal_array(geoms) -> np.ndarray:
+    """polygonal() over an array; Polygon/MultiPolygon pass through untouched."""
+    geoms = _arr(geoms)
+    tid = shapely.get_type_id(geoms)
+    out = np.where(np.isin(tid, (3, 6)) & ~shapely.is_empty(geoms), geoms, None)
+    for i in np.flatnonzero(tid == 7):
+        out[i] = polygonal(geoms[i])
+    return out
 
 
 def safe_unary(fn, geoms) -> np.ndarray:

@@ -1,16 +1,17 @@
 """Uncovered area minus the allowed-feature masks (MZDW, buffered XZDW, user layers).
 
-Most uncovered faces meet a handful of masks and are cut directly. A road
-network face can span the whole township and meet thousands of overlapping
-road buffers, whose union is the slow part; such a face is cut recursively into
-halves until each piece meets few masks, each piece is cut by the union of its
-own masks, and the leftovers that touch a cut line are united again, so the
-parts returned are exactly the connected parts of face − masks.
+Most uncovered faces meet a handful of masks and are cut directly; a face lying
+inside one mask grown by EPS is skipped at once. A road-network face can meet
+thousands of overlapping road buffers, whose union is the slow part: it is
+halved recursively until each piece meets few masks, each piece is cut by the
+union of its own masks (pieces in worker threads), and the leftovers that touch
+a cut line are united again, so the parts returned are exactly the connected
+parts of face − masks.
 """
 import numpy as np
 import shapely
 
-from .geomops import difference, polygonal
+from .geomops import difference, parallel_map, polygonal
 
 LEAF_MASKS = 120      # masks per piece below which a piece is cut directly
 EPS = 0.00049         # < half the 0.001 m topology tolerance
@@ -47,22 +48,64 @@ def subtract_masks(faces, masks) -> np.ndarray:
     order = np.argsort(fi, kind="stable")
     fi, mi = fi[order], mi[order]
     bounds = np.flatnonzero(np.diff(fi)) + 1
+    # independent pieces: (piece, its masks, its rectangle, the face's bounds or None)
+    tasks = []
     for f_group, m_group in zip(np.split(fi, bounds), np.split(mi, bounds)):
         if not len(f_group):
             continue
         face = faces[f_group[0]]
         if len(m_group) <= LEAF_MASKS:
-            out.extend(_cut(face, marr[m_group]))
+            tasks.append((face, marr[m_group], None, None))
         else:
-            out.extend(_cut_large(face, marr[m_group]))
+            tasks.extend(_split(face, marr[m_group]))
+    results = parallel_map(lambda t: _cut(t[0], t[1]), tasks)
+    stitch = {}
+    for (_, _, rect, root), parts in zip(tasks, results):
+        for part in parts:
+            if root is not None and _on_cut(part, rect, root):
+                stitch.setdefault(root, []).append(part)
+            else:
+                out.append(part)
+    for root in sorted(stitch):              # leftovers cut apart by a split: join again
+        merged = polygonal(shapely.union_all(np.asarray(stitch[root], dtype=object)))
+        if merged is not None:
+            out.extend(shapely.get_parts(merged))
     return np.asarray([g for g in out if g is not None and not g.is_empty], dtype=object)
 
 
+def _split(face, masks):
+    """A face meeting many masks halved recursively until each piece meets few:
+    [(piece, masks, rectangle, face bounds)]."""
+    root = tuple(shapely.bounds(face))
+    leaves = []
+    stack = [(face, masks, root)]
+    while stack:
+        piece, ms, rect = stack.pop()
+        if len(ms) <= LEAF_MASKS or max(rect[2] - rect[0], rect[3] - rect[1]) < 1.0:
+            leaves.append((piece, ms, rect, root))
+            continue
+        x0, y0, x1, y1 = rect
+        if x1 - x0 >= y1 - y0:
+            xm = (x0 + x1) / 2.0
+            halves = [(x0, y0, xm, y1), (xm, y0, x1, y1)]
+        else:
+            ym = (y0 + y1) / 2.0
+            halves = [(x0, y0, x1, ym), (x0, ym, x1, y1)]
+        for h in halves:
+            sub = _clip(piece, h)
+            if sub is not None:
+                stack.append((sub, ms[shapely.intersects(ms, shapely.box(*h))], h))
+    return leaves
+
+
 def _cut(piece, masks):
+    """Parts of piece − ∪masks (masks: those whose envelope meets the piece)."""
     if not piece.is_valid:         # a rectangle clip can leave a self-touching ring
         piece = polygonal(shapely.make_valid(piece))
         if piece is None:
             return []
+    if not len(masks):
+        return list(shapely.get_parts(piece))
     shapely.prepare(piece)
     masks = masks[shapely.intersects(piece, masks)]    # envelopes were only a guess
     if not len(masks):
@@ -79,40 +122,6 @@ def _cut(piece, masks):
             masks[bad] = shapely.make_valid(masks[bad])
     rest = polygonal(difference(piece, shapely.union_all(masks)))
     return [] if rest is None else list(shapely.get_parts(rest))
-
-
-def _cut_large(face, masks):
-    root = shapely.bounds(face)
-    done, touching = [], []
-    stack = [(face, masks, tuple(root))]
-    while stack:
-        piece, ms, rect = stack.pop()
-        if len(ms) <= LEAF_MASKS or max(rect[2] - rect[0], rect[3] - rect[1]) < 1.0:
-            for part in _cut(piece, ms):
-                (touching if _on_cut(part, rect, root) else done).append(part)
-            continue
-        x0, y0, x1, y1 = rect
-        if x1 - x0 >= y1 - y0:
-            xm = (x0 + x1) / 2.0
-            halves = [(x0, y0, xm, y1), (xm, y0, x1, y1)]
-        else:
-            ym = (y0 + y1) / 2.0
-            halves = [(x0, y0, x1, ym), (x0, ym, x1, y1)]
-        for h in halves:
-            sub = _clip(piece, h)
-            if sub is None:
-                continue
-            sub_masks = ms[shapely.intersects(ms, shapely.box(*h))]
-            if not len(sub_masks):
-                for part in shapely.get_parts(sub):
-                    (touching if _on_cut(part, h, root) else done).append(part)
-                continue
-            stack.append((sub, sub_masks, h))
-    if touching:
-        merged = polygonal(shapely.union_all(np.asarray(touching, dtype=object)))
-        if merged is not None:
-            done.extend(shapely.get_parts(merged))
-    return done
 
 
 def _clip(piece, rect):

@@ -21,7 +21,8 @@ from ..finding import Finding
 from ..registry import register
 from .coverage import arrangement
 from .common import TopoPlots, params, representative, topo_plots, unit_label
-from .geomops import narrower_than, polygonal, safe_binary, safe_unary, width_of, \
+from .geomops import chunked, narrower_than, polygonal, polygonal_array, query_pairs, \
+    safe_binary, safe_unary, width_of, \
     width_upper_bound
 
 ERODE = 0.0004
@@ -46,10 +47,11 @@ def find_overlaps(tp: TopoPlots, p, feedback=None, with_duplicates=True,
     if n < 2:
         return []
     qi = np.arange(n) if candidates is None else np.asarray(candidates, dtype=np.int64)
-    eroded = safe_unary(lambda g: shapely.buffer(g, -ERODE, quad_segs=2), tp.geoms[qi])
+    eroded = chunked(lambda a: safe_unary(lambda g: shapely.buffer(g, -ERODE, quad_segs=2), a),
+                     tp.geoms[qi])
     usable = ~(shapely.is_empty(eroded) | shapely.is_missing(eroded))
     qi, eroded = qi[usable], eroded[usable]
-    a, b = tp.tree.query(eroded, predicate="intersects")
+    a, b = query_pairs(tp.tree, eroded, "intersects")
     a = qi[a]
     keep = a != b
     a, b = a[keep], b[keep]
@@ -79,7 +81,7 @@ def find_overlaps(tp: TopoPlots, p, feedback=None, with_duplicates=True,
     if not len(rest):
         return out
     inter = safe_binary(shapely.intersection, tp.geoms[lo[rest]], tp.geoms[hi[rest]])
-    inter = np.array([polygonal(g) for g in inter], dtype=object)
+    inter = polygonal_array(inter)
     area = shapely.area(inter)
     area = np.where(shapely.is_missing(inter), 0.0, area)
     big = area > p["overlap_area"]

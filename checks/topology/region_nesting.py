@@ -5,7 +5,7 @@ import shapely
 
 from ..finding import Finding
 from .coverage import overlap_candidate_pairs
-from .geomops import directed_distance, polygonal, safe_binary
+from .geomops import directed_distance, polygonal, polygonal_array, safe_binary
 from .layers import REGION_LAYERS, regions
 
 _NAMES = {"XJQY": "乡级区域", "CJQY": "村级区域", "ZJQY": "组级区域"}
@@ -63,17 +63,16 @@ def _overlap_findings(ctx, p, layer):
     geoms = np.array([regs[c] for c in codes], dtype=object)
     # regions sharing their boundaries exactly never overlap: only pairs meeting a
     # face covered twice (coverage.py) are intersected
-    pairs = overlap_candidate_pairs(geoms)
+    pairs = overlap_candidate_pairs(geoms, max_unmatched=1.0)
     a, b = pairs[:, 0], pairs[:, 1]
     keep = np.array([ctx.in_scope(codes[i]) or ctx.in_scope(codes[j]) for i, j in zip(a, b)],
                     dtype=bool)
     a, b = a[keep], b[keep]
     if not len(a):
         return []
-    inter = safe_binary(shapely.intersection, geoms[a], geoms[b])
+    inter = polygonal_array(safe_binary(shapely.intersection, geoms[a], geoms[b]))
     out = []
     for i, j, g in zip(a.tolist(), b.tolist(), inter):
-        g = polygonal(g)
         if g is None or g.area <= p["overlap_area"]:
             continue
         ci, cj = sorted((codes[i], codes[j]))

@@ -13,7 +13,7 @@ import shapely
 from ..finding import Finding
 from ..registry import register
 from .common import is_dkbm, params, representative, topo_plots, unit_label, village_label
-from .geomops import directed_distance, polygonal, safe_binary, safe_pair
+from .geomops import directed_distance, polygonal, polygonal_array, safe_binary, safe_pair
 from .layers import own_region_codes, regions
 
 
@@ -52,6 +52,7 @@ def outside_parts(tp, rs: RegionSet, own: List[str], min_area: float):
     has = ridx >= 0
     covered = np.zeros(n, dtype=bool)
     if has.any():
+        # prepared regions are shared: kept in one thread (lazy GEOS indexes)
         covered[has] = shapely.covers(rs.buffered[ridx[has]], tp.geoms[has])
     ks = np.flatnonzero(~covered)
     if not len(ks):
@@ -62,8 +63,7 @@ def outside_parts(tp, rs: RegionSet, own: List[str], min_area: float):
     if wo.any():
         far[wo] = safe_binary(shapely.difference, tp.geoms[ks[wo]], rs.buffered[ridx[ks[wo]]])
         exact[wo] = safe_binary(shapely.difference, tp.geoms[ks[wo]], rs.geoms[ridx[ks[wo]]])
-    far = np.array([polygonal(g) for g in far], dtype=object)
-    exact = np.array([polygonal(g) for g in exact], dtype=object)
+    far, exact = polygonal_array(far), polygonal_array(exact)
     keep = ~shapely.is_missing(far) & ~shapely.is_missing(exact)
     keep[keep] = shapely.area(far[keep]) > min_area
     return ks[keep], far[keep], exact[keep]
@@ -81,10 +81,10 @@ def crossings(tp, rs: RegionSet, own: List[str], min_area: float):
         return []
     # the test is on the part farther than the tolerance, the record is the exact part
     test = safe_binary(shapely.intersection, far[oi], rs.geoms[ri])
-    parts = safe_binary(shapely.intersection, exact[oi], rs.geoms[ri])
+    parts = polygonal_array(safe_binary(shapely.intersection, exact[oi], rs.geoms[ri]))
+    test = polygonal_array(test)
     out = []
     for o, r, t, part in zip(oi.tolist(), ri.tolist(), test, parts):
-        t, part = polygonal(t), polygonal(part)
         if t is None or t.area <= min_area or part is None:
             continue
         k = int(ks[o])

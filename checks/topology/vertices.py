@@ -12,6 +12,7 @@ import shapely
 from ..finding import Finding
 from ..registry import register
 from .common import fmt_xy, params, topo_plots
+from .geomops import query_pairs
 from .vertex_index import (cyclic_neighbours, near_pairs, owners_csr, ring_vertices,
                            unique_locations)
 
@@ -186,7 +187,7 @@ class VertexRules:
             return b, shapely.STRtree(b)
         bnd, tree = ctx.cached("topo:boundary_tree", boundary_tree)
         pts = shapely.points(vt.loc)
-        li, pj = tree.query(pts, predicate="dwithin", distance=p["t12"])
+        li, pj = query_pairs(tree, pts, "dwithin", p["t12"])
         key = li.astype(np.int64) * vt.n_plot + pj
         drop = np.isin(key, vt.near_keys())
         li, pj = li[~drop], pj[~drop]
