@@ -7,12 +7,13 @@ import datetime as _dt
 import getpass
 import json
 import time
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
 from . import catalogue, registry
-from .context import CheckContext
+from .context import Cancelled, CheckContext
 from .finding import Finding
 
 PLUGIN_VERSION = "0.1.0"
@@ -54,6 +55,14 @@ def run_checks(ctx: CheckContext, rules: Optional[Sequence[str]] = None,
             for f in fam().run(ctx, subset):
                 if f.rule in subset:
                     findings.append(f)
+        except Cancelled:
+            raise
+        except Exception as exc:  # noqa: BLE001 (one failing family must not stop the run)
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            for rid in subset:
+                # a skipped rule never marks stored errors fixed (results are incomplete)
+                ctx.skip(rid, "规则运行出错，结果不完整：%s" % detail)
+            outer.log("%s 运行出错：%s\n%s" % ("、".join(subset), detail, traceback.format_exc()))
         finally:
             ctx.feedback = outer
         ctx.timings[fam.__name__] = time.perf_counter() - t0

@@ -136,7 +136,16 @@ class TownshipDB:
     def columns(self, table: str) -> Dict[str, tuple]:
         """UPPER column -> (stored name, declared type)."""
         rows = self.conn.execute('PRAGMA table_info("%s")' % self.name(table)).fetchall()
-        return {r[1].upper(): (r[1], (r[2] or "").upper()) for r in rows}
+        cols = {r[1].upper(): (r[1], (r[2] or "").upper()) for r in rows}
+        # Other tools name the key and geometry columns differently (OBJECTID, SHAPE):
+        # FID and GEOM always reach them.
+        pk = [r for r in rows if r[5]]
+        if "FID" not in cols and len(pk) == 1:
+            cols["FID"] = (pk[0][1], (pk[0][2] or "").upper())
+        gcol = self.geometry_column(table)
+        if gcol and "GEOM" not in cols and gcol.upper() in cols:
+            cols["GEOM"] = cols[gcol.upper()]
+        return cols
 
     def geometry_column(self, table: str) -> Optional[str]:
         try:
@@ -180,7 +189,11 @@ class TownshipDB:
         if not self.has(table):
             return []
         cols = self.columns(table)
-        wanted = [f.upper() for f in fields] if fields else [c for c in cols if c != "GEOM"]
+        gcol = (self.geometry_column(table) or "GEOM").upper()
+        wanted = [f.upper() for f in fields] if fields else [
+            c for c in cols if c not in ("GEOM", gcol) and cols[c][0] != cols.get("FID", ("",))[0]]
+        if not fields and "FID" in cols:
+            wanted.insert(0, "FID")
         present = [f for f in wanted if f in cols]
         sel = ", ".join('"%s"' % cols[f][0] for f in present) or "1"
         sql = 'SELECT %s FROM "%s"' % (sel, self.name(table))
