@@ -12,6 +12,11 @@ PLUGIN_DIR = os.path.dirname(__file__)
 MENU = "&QueQuan 确权助手"
 
 
+def _icon(name):
+    path = os.path.join(PLUGIN_DIR, "resources", name)
+    return QIcon(path if os.path.exists(path) else os.path.join(PLUGIN_DIR, "resources", "icon.svg"))
+
+
 def dock_classes():
     """Dock widgets are discovered from ui/dock_*.py modules exporting DOCKS."""
     here = os.path.join(PLUGIN_DIR, "ui")
@@ -63,10 +68,10 @@ class QueQuanPlugin:
         self.initProcessing()
         self.toolbar = self.iface.addToolBar(self.tr("QueQuan toolbar"))
         self.toolbar.setObjectName("QueQuanToolbar")
-        icon = QIcon(os.path.join(PLUGIN_DIR, "resources", "icon.svg"))
-        self._add_action(icon, self.tr("New township database…"), "quequan:createdatabase")
-        self._add_action(icon, self.tr("Build demo township…"), "quequan:demotownship")
-        self._add_action(icon, self.tr("Run self-check…"), "quequan:selfcheck")
+        self._add_action(_icon("database.svg"), self.tr("New township database…"),
+                         "quequan:createdatabase")
+        self._add_action(_icon("demo.svg"), self.tr("Build demo township…"), "quequan:demotownship")
+        self._add_action(_icon("selfcheck.svg"), self.tr("Run self-check…"), "quequan:selfcheck")
         for cls in dock_classes():
             self._add_dock_action(cls)
         self._warn_missing_dependencies()
@@ -80,8 +85,8 @@ class QueQuanPlugin:
         return action
 
     def _add_dock_action(self, cls):
-        action = QAction(QIcon(os.path.join(PLUGIN_DIR, "resources", "icon.svg")),
-                         self.tr(cls.TITLE), self.iface.mainWindow())
+        action = QAction(_icon(getattr(cls, "ICON", "icon.svg")), self.tr(cls.TITLE),
+                         self.iface.mainWindow())
         action.setCheckable(True)
         action.toggled.connect(lambda on, c=cls: self._toggle_dock(c, on))
         self.iface.addPluginToMenu(MENU, action)

@@ -7,6 +7,9 @@
     <message><source>New township database…</source><translation>新建乡镇数据库…</translation></message>
     <message><source>Build demo township…</source><translation>生成演示乡镇…</translation></message>
     <message><source>Run self-check…</source><translation>数据自查…</translation></message>
+    <message><source>Check results</source><translation>检查结果</translation></message>
+    <message><source>Plot ownership</source><translation>地块权属</translation></message>
+    <message><source>Publicity</source><translation>公示</translation></message>
     <message><source>Missing Python packages: {0}. Install them into the Python used by QGIS (OSGeo4W Shell: python -m pip install {0}).</source><translation>缺少 Python 依赖：{0}。请在 QGIS 使用的 Python 中安装（OSGeo4W Shell：python -m pip install {0}）。</translation></message>
 </context>
 </TS>

@@ -31,6 +31,7 @@ def _icon(name):
 class ChecksDock(QgsDockWidget):
     TITLE = "Check results"
     OBJECT_NAME = "QueQuanChecksDock"
+    ICON = "checks_dock.svg"
 
     def __init__(self, iface, parent=None):
         super().__init__(parent)

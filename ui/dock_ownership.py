@@ -24,6 +24,7 @@ from .ownership_panels import DisputePanel, HouseholdPanel, LogPanel, PlotPanel
 class OwnershipDock(OwnershipActions, QgsDockWidget):
     TITLE = "Plot ownership"
     OBJECT_NAME = "QueQuanOwnershipDock"
+    ICON = "ownership_dock.svg"
 
     def __init__(self, iface, parent=None):
         super().__init__(parent)
