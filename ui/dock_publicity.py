@@ -25,6 +25,7 @@ from .publicity_units_model import CODE_ROLE, PublicityUnitsModel
 class PublicityDock(QgsDockWidget):
     TITLE = "Publicity"
     OBJECT_NAME = "QueQuanPublicityDock"
+    ICON = "publicity_dock.svg"
 
     def __init__(self, iface, parent=None):
         super().__init__(parent)
