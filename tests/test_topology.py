@@ -5,6 +5,7 @@ import sys
 
 import pytest
 import shapely
+import shapely.affinity
 
 sys.path.insert(0, os.path.dirname(__file__))
 from test_topology_helpers import G01, G02, at, box, dk, findings, line, make_db, of, poly  # noqa: E402
@@ -243,7 +244,7 @@ def test_t11_unsnapped_corners(tmp_path):
     fs = findings(make_db(tmp_path, [(dk(i + 1), g) for i, g in enumerate([a, b, c, d, e, f])]),
                   ["T11", "T12"])
     assert [(x.rule, x.key, x.related) for x in fs] == [("T11", dk(1), (dk(2),))]
-    assert "节点相距 0.0300 米，未重合（相邻节点" in fs[0].message
+    assert "节点相距 0.0300 米，未重合（相邻节点）" in fs[0].message
 
 
 def test_t12_t_junction_caught_once(tmp_path):
@@ -304,3 +305,19 @@ def test_progress_and_cancel(tmp_path, rule):
     with pytest.raises(Cancelled):
         findings(path, [rule], feedback=Feedback(is_canceled=lambda: True))
     assert fs is not None
+
+
+def test_general_path_gives_the_same_findings(tmp_path, monkeypatch):
+    """Data where most edges are unshared take the overlay path: same results."""
+    from quequan.checks.topology import coverage
+    plots = (_frame(40, 40.2) + [(dk(5), box(100, 0, 140, 40)), (dk(6), box(139.7, 0, 180, 40)),
+                                 (dk(7), box(200, 0, 240, 40)), (dk(8), box(200, 0, 240, 40))]
+             + [(dk(10 + k), shapely.affinity.translate(g, 300, 300))
+                for k, (_, g) in enumerate(_triangle_hole())])
+    path = make_db(tmp_path, [(k, g) for k, g in plots])
+    rules = ["T04", "T05", "T06", "T07", "T12"]
+    fast = [(f.rule, f.key, f.related, f.message) for f in findings(path, rules)]
+    monkeypatch.setattr(coverage, "MAX_UNMATCHED_SHARE", -1.0)
+    slow = [(f.rule, f.key, f.related, f.message) for f in findings(path, rules)]
+    assert fast == slow
+    assert {r for r, *_ in fast} == set(rules)

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import shapely
+from shapely.errors import GEOSException
 
 from ..finding import Finding
 from ..registry import register
@@ -116,15 +117,20 @@ class PlotShapeRules:
             areas = shapely.area(parts)
             big = int(np.argmax(areas))
             extra = np.delete(parts, big)
-            gap = float(shapely.distance(parts[big], shapely.union_all(extra)))
+            try:      # an invalid original may defeat GEOS: the record is still written
+                gap = float(shapely.distance(parts[big], shapely.union_all(extra)))
+            except GEOSException:
+                gap = float("nan")
+            apart = "，与主体相距 %.3f 米" % gap if gap == gap else ""
             geom = extra[0] if len(extra) == 1 else shapely.MultiPolygon(list(extra))
             out.append(Finding(
                 "T03", "DK", ps.keys[i],
-                "地块 %s 由 %d 个部件组成（应为单个面），多余部件面积 %.2f 平方米，与主体相距 %.3f 米%s"
-                % (ps.keys[i], len(parts), float(areas.sum() - areas[big]), gap,
+                "地块 %s 由 %d 个部件组成（应为单个面），多余部件面积 %.2f 平方米%s%s"
+                % (ps.keys[i], len(parts), float(areas.sum() - areas[big]), apart,
                    REPAIRED_NOTE if not ps.valid[i] else ""),
                 key_field="DKBM", unit_code=units[i], geom=geom,
-                values={"parts": int(len(parts)), "distance": round(gap, 3)}))
+                values={"parts": int(len(parts)),
+                        "distance": round(gap, 3) if gap == gap else None}))
         return out
 
 

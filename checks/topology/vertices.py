@@ -175,7 +175,7 @@ class VertexRules:
                 a, b, i, j = b, a, j, i
             xy = vt.loc[i]
             out.append(self._vertex_finding(
-                "T11", tp, a, xy, "地块 %s 与地块 %s 节点相距 %.4f 米，未重合（相邻节点，容差 %g 米，阈值 %g 米）"
+                "T11", tp, a, xy, "地块 %s 与地块 %s 节点相距 %.4f 米，未重合（相邻节点），容差 %g 米，阈值 %g 米"
                 % (tp.keys[a], tp.keys[b], d, p["xy"], p["t11"]),
                 {"distance": round(d, 4), "threshold": p["t11"], "unit": "m",
                  "other": fmt_xy(*vt.loc[j])}, related=(b,)))
