@@ -180,7 +180,7 @@ def overlap_candidate_pairs(geoms, max_unmatched=MAX_UNMATCHED_SHARE):
 
 
 def build_arrangement(ctx, tp, vt, extent, check=None, cut_lines=()) -> Arrangement:
-    """cut_lines (the XZDW centre lines) only subdivide faces: each mask then meets
+    """cut_lines (layers.strip_cuts) only subdivide faces: each road mask then meets
     small faces it covers alone, instead of one road-network face meeting every
     road buffer of the township (coverage counts are unchanged by them)."""
     if not len(tp):
@@ -221,9 +221,9 @@ def _general(tp, extent, n_un, n_all, check):
 
 def arrangement(ctx, tp):
     """The cached arrangement of the plots (needs the vertex tables and the extent)."""
-    from .layers import read_layer
+    from .common import params
+    from .layers import strip_cuts
     from .vertices import vertex_tables
-    _, xzdw = read_layer(ctx, "XZDW", ("DWMC", "KD"))
     return ctx.cached("topo:arrangement", lambda: build_arrangement(
         ctx, tp, vertex_tables(ctx, tp), build_extent(ctx, tp), ctx.feedback.check,
-        [g for g in xzdw if g is not None and not g.is_empty]))
+        strip_cuts(ctx, params(ctx)["gap_width"])))

@@ -62,6 +62,22 @@ def own_region_codes(keys, codes) -> List[str]:
     return out
 
 
+def xzdw_strips(ctx, gap_width: float):
+    """(XZDW lines, buffer radius each): KD/2, or GAP_MAX_WIDTH/2 where KD is empty or 0."""
+    rows, xz = read_layer(ctx, "XZDW", ("DWMC", "KD"))
+    lines, half = [], []
+    for r, g in zip(rows, xz):
+        if g is None or g.is_empty:
+            continue
+        try:
+            kd = float(r.get("KD") or 0)
+        except (TypeError, ValueError):
+            kd = 0.0
+        lines.append(g)
+        half.append(kd / 2.0 if kd > 0 else gap_width / 2.0)
+    return np.array(lines, dtype=object), np.array(half, dtype=float)
+
+
 def allowed_masks(ctx, gap_width: float) -> List[object]:
     """MZDW polygons, XZDW lines buffered by KD/2 (GAP_MAX_WIDTH/2 where KD is empty
     or 0), and the user's extra polygons: areas that are never gaps or holes."""
@@ -69,24 +85,23 @@ def allowed_masks(ctx, gap_width: float) -> List[object]:
         out = []
         _, mz = read_layer(ctx, "MZDW", ("DWMC",))
         out.extend(g for g in mz if g is not None)
-        rows, xz = read_layer(ctx, "XZDW", ("DWMC", "KD"))
-        lines, half = [], []
-        for r, g in zip(rows, xz):
-            if g is None:
-                continue
-            try:
-                kd = float(r.get("KD") or 0)
-            except (TypeError, ValueError):
-                kd = 0.0
-            lines.append(g)
-            half.append(kd / 2.0 if kd > 0 else gap_width / 2.0)
-        if lines:
-            out.extend(shapely.buffer(np.array(lines, dtype=object), np.array(half)))
+        lines, half = xzdw_strips(ctx, gap_width)
+        if len(lines):
+            out.extend(shapely.buffer(lines, half))
         for g in ctx.extra_masks:
             if g is not None and not g.is_empty:
                 out.append(g if g.is_valid else repair_polygon(g))
         return [g for g in out if g is not None and not g.is_empty]
     return ctx.cached("topo:masks", factory)
+
+
+def strip_cuts(ctx, gap_width: float) -> List[object]:
+    """Lines that subdivide uncovered faces without splitting any part of U − mask:
+    the XZDW centre lines lie inside their own road mask. Faces then meet fewer
+    masks each, so the union of road buffers stays local. (Outlines of the strips
+    were tried too: they lie close to plot edges and made noding slower.)"""
+    lines, _ = xzdw_strips(ctx, gap_width)
+    return list(lines)
 
 
 def has_features(ctx, code: str) -> bool:

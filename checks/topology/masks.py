@@ -40,8 +40,10 @@ def subtract_masks(faces, masks) -> np.ndarray:
     # and spares the overlay of coincident boundaries, its slowest input.
     few = cnt[fi] <= LEAF_MASKS
     if few.any():
-        grown = shapely.buffer(marr[mi[few]], EPS, quad_segs=2)
-        inside = shapely.covered_by(faces[fi[few]], grown)
+        used = np.unique(mi[few])
+        grown = np.empty(len(marr), dtype=object)
+        grown[used] = shapely.buffer(marr[used], EPS, quad_segs=2)
+        inside = shapely.covered_by(faces[fi[few]], grown[mi[few]])
         done = np.unique(fi[few][inside])
         keep = ~np.isin(fi, done)
         fi, mi = fi[keep], mi[keep]
