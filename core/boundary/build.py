@@ -12,14 +12,14 @@ open disputes) and writes the result:
 The angle and merge tolerances of a full build are stored in qq_settings so that a
 later partial build uses the same ones.
 """
-import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import shapely
 
-from ..areas.apply import _Writer, _who, backup_database, new_batch_id  # the audit writer
+from ..audit import AuditWriter, new_batch_id
+from ..backup import backup_database
 from ..boundary_points import build_boundary
 from ..plugin_tables import ensure_plugin_tables, get_setting, set_setting
 from .bulk import replace_layer
@@ -127,17 +127,9 @@ def _write_kjzb(w, plots, kjzb, only=None):
         old = plots.rows[i].get("KJZB")
         if (old or None) == new:
             continue
-        w.set("DK", "KJZB", int(plots.fids[i]), new)
-        w.audit(action=w.action, table_name="DK", key=key, field="KJZB", old_value=old,
-                new_value=new, row_fid=int(plots.fids[i]))
+        w.set_value("DK", int(plots.fids[i]), "KJZB", new, key, old)
         changed += 1
     return changed
-
-
-def _writer(db, who, batch, action):
-    w = _Writer(db, _dt.datetime.now().isoformat(timespec="seconds"), _who(who), batch)
-    w.action = action
-    return w
 
 
 def build_township_boundary(db_path: str, angle_tol: Optional[float] = None,
@@ -156,7 +148,7 @@ def build_township_boundary(db_path: str, angle_tol: Optional[float] = None,
     summary.backup = backup_database(db_path, "boundary")
     summary.batch = new_batch_id()
     with TownshipDB(db_path) as db:
-        w = _writer(db, who, summary.batch, BUILD_ACTION)
+        w = AuditWriter(db, BUILD_ACTION, who, batch=summary.batch)
         with db.transaction():
             summary.removed_jzd = replace_layer(db, "JZD", b.jzd_rows, b.jzd_points)
             summary.removed_jzx = replace_layer(db, "JZX", b.jzx_rows, b.jzx_lines)
@@ -165,8 +157,7 @@ def build_township_boundary(db_path: str, angle_tol: Optional[float] = None,
             note = "角度容差 %g 度，同点容差 %g 米；备份 %s" % (angle, merge, summary.backup)
             for layer, old, new in (("JZD", summary.removed_jzd, summary.jzd),
                                     ("JZX", summary.removed_jzx, summary.jzx)):
-                w.audit(action=BUILD_ACTION, table_name=layer, key="*", field="*",
-                        old_value="%d 条" % old, new_value="%d 条" % new, note=note)
+                w.summary(layer, "%d 条" % old, "%d 条" % new, note)
             set_setting(db, _SETTINGS[0], angle)
             set_setting(db, _SETTINGS[1], merge)
     summary.kjzb = {k: v for k, v in zip(plots.keys, b.kjzb)}
@@ -259,7 +250,7 @@ def build_boundary_for_plots(db, dkbms: Sequence[str], angle_tol: Optional[float
                        or str(r.get("JZDH") or "").strip() in new_names})
     drop_lines = sorted({r["FID"] for r in lrows if set(_codes(r.get("DKBM"))) & affected})
     summary.batch = new_batch_id()
-    w = _writer(db, who, summary.batch, PARTIAL_ACTION)
+    w = AuditWriter(db, PARTIAL_ACTION, who, batch=summary.batch)
     with db.transaction():
         for layer, fids in (("JZD", drop_pts), ("JZX", drop_lines)):
             pk = db.primary_key(layer)
@@ -278,10 +269,8 @@ def build_boundary_for_plots(db, dkbms: Sequence[str], angle_tol: Optional[float
         summary.removed_jzd, summary.removed_jzx = len(drop_pts), len(drop_lines)
         note = "地块 %s 及相邻地块：删除界址点 %d、界址线 %d，写入界址点 %d、界址线 %d" % (
             "、".join(sorted(wanted)), len(drop_pts), len(drop_lines), summary.jzd, summary.jzx)
-        w.audit(action=PARTIAL_ACTION, table_name="JZD", key="*", field="*",
-                old_value="%d 条" % len(drop_pts), new_value="%d 条" % summary.jzd, note=note)
-        w.audit(action=PARTIAL_ACTION, table_name="JZX", key="*", field="*",
-                old_value="%d 条" % len(drop_lines), new_value="%d 条" % summary.jzx, note=note)
+        w.summary("JZD", "%d 条" % len(drop_pts), "%d 条" % summary.jzd, note)
+        w.summary("JZX", "%d 条" % len(drop_lines), "%d 条" % summary.jzx, note)
     summary.plots = len(redo_keys)
     if gone:
         summary.notes.append("已不存在的地块（其界址点线已清除）：%s" % "、".join(gone))

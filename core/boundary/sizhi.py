@@ -6,9 +6,9 @@
     undo_sizhi(db.path, batch)
 
 Writing goes through core/areas/apply.py (backup copy, stale-value check, one
-qq_audit row per changed value with row_fid), so the batch is undone like an
-area adjustment. Only values that could be determined are written: an
-undetermined direction never blanks a field.
+qq_audit row per changed value with row_fid), so the batch is undone by the
+shared journal (core/audit) like any other. Only values that could be
+determined are written: an undetermined direction never blanks a field.
 """
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
@@ -16,7 +16,8 @@ from typing import List, Optional, Sequence
 import numpy as np
 
 from ..areas.adjust import Change, Plan
-from ..areas.apply import UNDO_PREFIX, apply_plan, undo_batch
+from .. import audit
+from ..areas.apply import apply_plan, undo_batch
 from .data import boxes_around, plot_labels, plots_by_keys, read_features, read_plots
 from .sides import DIRECTIONS, compute_sides
 
@@ -161,9 +162,8 @@ def apply_sizhi(db_path: str, result: SizhiResult, policy: str = "fill", who: Op
     return apply_plan(db_path, plan, who=who)
 
 
-def _is_sizhi(action) -> bool:
-    action = str(action or "")
-    return action == SIZHI_ACTION
+def _is_sizhi(b: audit.Batch) -> bool:
+    return b.action == SIZHI_ACTION
 
 
 def undo_sizhi(db_path: str, batch: str, who: Optional[str] = None, force: bool = False):
@@ -173,12 +173,5 @@ def undo_sizhi(db_path: str, batch: str, who: Optional[str] = None, force: bool 
 
 def sizhi_batches(db) -> List[dict]:
     """四至 batches in qq_audit, newest first: batch, at, who, count, undone."""
-    if not db.has("qq_audit"):
-        return []
-    rows = db.conn.execute(
-        "SELECT batch, min(at), min(who), count(*) FROM qq_audit WHERE action=? "
-        "GROUP BY batch ORDER BY min(at) DESC, batch DESC", (SIZHI_ACTION,)).fetchall()
-    undone = {r[0][len(UNDO_PREFIX):] for r in db.conn.execute(
-        "SELECT DISTINCT action FROM qq_audit WHERE action LIKE ?", (UNDO_PREFIX + "%",))}
-    return [{"batch": b, "at": t, "who": w, "count": n, "undone": b in undone}
-            for b, t, w, n in rows]
+    return [{k: v for k, v in b.as_dict().items() if k in ("batch", "at", "who", "count", "undone")}
+            for b in audit.batches(db, _is_sizhi, newest_first=True)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from .. import schema
+from ..backup import copy_database
 from ..township_db import DatabaseError, TownshipDB
 from .errors import ExchangeError
 from .report import Collision, ImportReport, Renumbered, WARNING
@@ -94,14 +95,7 @@ def backup_database(path: str) -> str:
     while os.path.exists(target):
         target = "%s.导入前备份-%s-%d%s" % (base, stamp, n, ext or ".gpkg")
         n += 1
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
+    return copy_database(path, target)
 
 
 class Merger:

@@ -2,53 +2,35 @@
 
 A step is a batch of audit rows written by journal.Journal (row_fid set). Undoing
 a step applies the inverse of each row, newest first, as a new audited step
-('撤销批次 <batch>', the marker core/areas/apply.py uses too); redoing applies the
-rows again ('重做批次 <batch>'). Before each value is touched it must still be what
-the step left (or, for a redo, what it found): a later change is a conflict and
-nothing is written. History is linear: a new edit clears the redo list.
+('撤销批次 <batch>', the journal's marker for every tool); redoing applies the
+rows again ('重做批次 <batch>'). The rows are replayed by the shared journal
+(core/audit.revert): before each value is touched it must still be what the step
+left (or, for a redo, what it found); a later change is a conflict and nothing
+is written. Unlike the generic undo, a step's undo is validated like any edit.
+History is linear: a new edit clears the redo list.
 """
 import json
-from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
-from .journal import WHOLE_ROW, OwnershipError, audit_text, typed
+from .. import audit
+from ..audit import REDO_PREFIX, UNDO_PREFIX, WHOLE_ROW  # noqa: F401 (markers callers read here)
+from .journal import OwnershipError
 from .step import ACTIONS, EditResult, EditStep
 
-UNDO_PREFIX = "撤销批次 "
-REDO_PREFIX = "重做批次 "
 _CODE_KIND = {"DK": "dkbm", "CBDKXX": "dkbm", "CBF": "cbfbm", "CBF_JTCY": "cbfbm", "CBHT": "cbhtbm"}
 _LINK_FIELDS = {"CBFBM": "cbfbm", "CBHTBM": "cbhtbm", "DKBM": "dkbm"}
 
+Step = audit.Batch          # batch, action, note, at, who, count, ref_batch; .label
 
-@dataclass
-class Step:
-    batch: str
-    action: str
-    note: str
-    at: str
-    who: str
-    count: int
-    ref_batch: Optional[str]
 
-    @property
-    def label(self) -> str:
-        return self.note or self.action
+def _is_step(b: audit.Batch) -> bool:
+    """An ownership step, or an undo/redo of one (by any tool)."""
+    return b.root in ACTIONS
 
 
 def steps(db) -> List[Step]:
     """Ownership steps and their undo/redo steps, oldest first."""
-    if not db.has("qq_audit") or "ROW_FID" not in db.columns("qq_audit"):
-        return []
-    rows = db.conn.execute(
-        "SELECT batch, action, note, at, who, count(*), ref_batch, min(fid) FROM qq_audit "
-        "WHERE row_fid IS NOT NULL AND batch IS NOT NULL GROUP BY batch ORDER BY min(fid)").fetchall()
-    out, own = [], set()
-    for b, a, n, t, w, c, r, _ in rows:
-        a = a or ""
-        if a in ACTIONS or (a.startswith((UNDO_PREFIX, REDO_PREFIX)) and r in own):
-            own.add(b)
-            out.append(Step(b, a, n or "", t or "", w or "", c, r))
-    return out
+    return audit.batches(db, _is_step)
 
 
 def stacks(db) -> Tuple[List[Step], List[Step]]:
@@ -56,13 +38,13 @@ def stacks(db) -> Tuple[List[Step], List[Step]]:
     done: List[Step] = []
     undone: List[Step] = []
     for s in steps(db):
-        if s.action.startswith(UNDO_PREFIX):
-            hit = [d for d in done if d.batch == s.ref_batch]
+        if s.is_undo:
+            hit = [d for d in done if d.batch == s.target]
             if hit:
                 done.remove(hit[0])
                 undone.append(hit[0])
-        elif s.action.startswith(REDO_PREFIX):
-            hit = [d for d in undone if d.batch == s.ref_batch]
+        elif s.is_redo:
+            hit = [d for d in undone if d.batch == s.target]
             if hit:
                 undone.remove(hit[0])
                 done.append(hit[0])
@@ -82,69 +64,26 @@ def redoable(db) -> Optional[Step]:
     return undone[-1] if undone else None
 
 
-def _rows(db, batch: str):
-    return db.conn.execute(
-        "SELECT table_name, key, field, old_value, new_value, row_fid FROM qq_audit WHERE batch=? "
-        "ORDER BY fid", (batch,)).fetchall()
-
-
-def _same_row(current: Optional[dict], snap: dict) -> bool:
-    if current is None:
-        return False
-    a = {k.upper(): audit_text(v) for k, v in current["values"].items()}
-    b = {k.upper(): audit_text(v) for k, v in snap["values"].items()}
-    return a == b and current.get("blobs", {}) == snap.get("blobs", {})
-
-
-def _touched(rows) -> dict:
+def _touched(rows: List[audit.Entry]) -> dict:
     out = {"dkbm": set(), "cbfbm": set(), "cbhtbm": set()}
-    for table, key, field, old, new, _ in rows:
-        kind = _CODE_KIND.get(str(table).upper())
-        if kind and key and not str(key).startswith("fid:"):
-            out[kind].add(key)
-        if field == WHOLE_ROW:
-            values = json.loads(old or new)["values"]
+    for e in rows:
+        kind = _CODE_KIND.get(str(e.table).upper())
+        if kind and e.key and not str(e.key).startswith("fid:"):
+            out[kind].add(e.key)
+        if e.whole_row:
+            values = json.loads(e.old or e.new)["values"]
             pairs = [(k.upper(), v) for k, v in values.items()]
         else:
-            pairs = [(str(field).upper(), old), (str(field).upper(), new)]
-        if str(table).upper() in ("CBDKXX", "CBHT", "CBF_JTCY"):
+            pairs = [(str(e.field).upper(), e.old), (str(e.field).upper(), e.new)]
+        if str(e.table).upper() in ("CBDKXX", "CBHT", "CBF_JTCY"):
             for fld, value in pairs:
                 if fld in _LINK_FIELDS and value:
                     out[_LINK_FIELDS[fld]].add(str(value).strip())
     return out
 
 
-def _apply(step: EditStep, rows, forward: bool):
-    """Apply audit rows forward (redo) or backward (undo) through the step's journal."""
-    j, db = step.journal, step.db
-    ordered = rows if forward else list(reversed(rows))
-    for table, key, field, old, new, fid in ordered:
-        if not db.has(table):
-            raise OwnershipError("表 %s 已不存在，无法恢复" % table)
-        before, after = (old, new) if forward else (new, old)
-        current = j.snapshot(table, fid)
-        what = "%s %s" % (table, key)
-        if field == WHOLE_ROW:
-            if before is None:          # the row must not exist: re-create it
-                if current is not None:
-                    raise OwnershipError("%s（fid %s）已存在，无法恢复" % (what, fid))
-                j.restore(table, json.loads(after))
-            else:                       # the row must be as the step left it: delete it
-                if not _same_row(current, json.loads(before)):
-                    raise OwnershipError("%s 在该步骤之后已被修改或删除" % what)
-                j.delete(table, fid)
-            continue
-        if current is None:
-            raise OwnershipError("%s 在该步骤之后已被删除" % what)
-        now = {k.upper(): v for k, v in current["values"].items()}.get(field.upper())
-        if audit_text(now) != before:
-            raise OwnershipError("%s 的 %s 在该步骤之后已被修改（现为 %s，应为 %s）" % (
-                what, field, audit_text(now), before))
-        j.update(table, fid, {field: typed(db.columns(table)[field.upper()][1], after)})
-
-
 def _run(db, target: Step, forward: bool, who) -> EditResult:
-    rows = _rows(db, target.batch)
+    rows = audit.entries(db, target.batch)
     if not rows:
         raise OwnershipError("找不到步骤 %s" % target.batch)
     prefix = REDO_PREFIX if forward else UNDO_PREFIX
@@ -153,8 +92,10 @@ def _run(db, target: Step, forward: bool, who) -> EditResult:
         with EditStep(db, prefix + target.batch, who, "%s：%s" % (word, target.label),
                       ref_batch=target.batch) as step:
             step.touch(**_touched(rows))
-            _apply(step, rows, forward)
-    except OwnershipError as exc:
+            conflicts = audit.revert(step.journal, rows, forward=forward)
+            if conflicts:
+                raise OwnershipError("；".join(c.text for c in conflicts[:3]))
+    except (OwnershipError, audit.AuditError) as exc:
         raise OwnershipError("无法%s“%s”：%s" % (word, target.label, exc)) from exc
     step.result.data["target"] = target.batch
     return step.result
