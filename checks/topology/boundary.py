@@ -29,7 +29,10 @@ def split_codes(text) -> List[str]:
     """'A/B' (also , ， 、 ;) -> ['A', 'B']."""
     if not text:
         return []
-    s = str(text)
+    s = text if isinstance(text, str) else str(text)
+    if "/" not in s and not _OTHER.search(s):
+        s = s.strip()
+        return [s] if s else []
     parts = _SEP.split(s) if _OTHER.search(s) else s.split("/")
     return [t for t in (x.strip() for x in parts) if t]
 
