@@ -22,6 +22,7 @@ def packaged_profile(tmp_path_factory):
         names = z.namelist()
         assert all(n.startswith("quequan/") for n in names)
         assert "quequan/metadata.txt" in names
+        assert "quequan/i18n/quequan_zh_CN.qm" in names
         assert not any(n.startswith(("quequan/tests/", "quequan/bench/", "quequan/.ci/"))
                        for n in names)
         config = tmp_path_factory.mktemp("qgis-config")

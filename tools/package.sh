@@ -12,7 +12,8 @@ git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' 
   mkdir -p "dist/quequan/$(dirname "$f")"
   cp "$f" "dist/quequan/$f"
 done
-cp i18n/*.qm dist/quequan/i18n/ 2>/dev/null || true
+mkdir -p dist/quequan/i18n
+cp i18n/*.qm dist/quequan/i18n/
 (cd dist && python3 -c "
 import os, zipfile
 with zipfile.ZipFile('quequan.zip', 'w', zipfile.ZIP_DEFLATED) as z:
