@@ -4,8 +4,6 @@ Thin layers over core.areas: parameters in, a table / workbook out. The
 ellipsoidal area is the only QGIS-specific piece (QgsDistanceArea), injected
 into the core as a callable.
 """
-import os
-
 from qgis.core import (QgsCoordinateReferenceSystem, QgsDistanceArea, QgsFeature, QgsFeatureSink,
                        QgsField, QgsFields, QgsGeometry, QgsProcessing, QgsProcessingOutputNumber,
                        QgsProcessingOutputString, QgsProcessingParameterBoolean,
@@ -16,8 +14,9 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsDistanceArea, QgsFeature
 from qgis.PyQt.QtCore import QVariant
 
 from ..checks.context import DEFAULT_PARAMETERS
-from ..core.township_db import DatabaseError, TownshipDB
-from .base import QueQuanAlgorithm, fail, require_dependencies
+from .alg_undo import UndoBatchAlgorithm
+from .base import (QueQuanAlgorithm, database_parameter, database_path, fail, open_database,
+                   require_dependencies)
 
 LEVEL_KEYS = ("plot", "household", "group", "village", "township")
 LEVEL_LABELS = ("地块", "承包方（农户）", "组（发包方）", "村", "乡镇")
@@ -27,20 +26,6 @@ ACTION_LABELS = ("重算亩面积（全部亩字段）", "重算实测面积 SCM
 _QTYPES = {"text": (QVariant.String, 0, 0), "int": (QVariant.Int, 10, 0),
            "area": (QVariant.Double, 16, 2), "mu": (QVariant.Double, 16, 2),
            "pct": (QVariant.Double, 10, 1), "ratio": (QVariant.Double, 10, 4)}
-
-
-def _database(alg, parameters, context):
-    path = alg.parameterAsFile(parameters, "DATABASE", context)
-    if not path or not os.path.exists(path):
-        fail("找不到乡镇数据库：%s" % path)
-    return path
-
-
-def _open(path):
-    try:
-        return TownshipDB(path)
-    except DatabaseError as exc:
-        fail(str(exc))
 
 
 def ellipsoidal_areas(epsg, transform_context=None):
@@ -76,8 +61,7 @@ class AreaReconcileAlgorithm(QueQuanAlgorithm):
             "输出无几何的表格图层和可选的 xlsx 报表（中文表头、合计行、A4 横向打印）。")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile(
-            "DATABASE", self.tr("乡镇数据库（GeoPackage）"), extension="gpkg"))
+        database_parameter(self)
         self.addParameter(QgsProcessingParameterEnum(
             "LEVEL", self.tr("核对级别"), options=list(LEVEL_LABELS), defaultValue=1))
         self.addParameter(QgsProcessingParameterString(
@@ -100,12 +84,12 @@ class AreaReconcileAlgorithm(QueQuanAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         require_dependencies()
         from ..core.areas.reconcile import reconcile
-        path = _database(self, parameters, context)
+        path = database_path(self, parameters, context)
         level = LEVEL_KEYS[self.parameterAsEnum(parameters, "LEVEL", context)]
         scope = self.parameterAsString(parameters, "SCOPE", context) or None
         area_tol = self.parameterAsDouble(parameters, "AREA_TOL", context)
         pct = self.parameterAsDouble(parameters, "CONTRACT_DIFF_PCT", context)
-        db = _open(path)
+        db = open_database(path)
         try:
             ell = None
             if self.parameterAsBoolean(parameters, "ELLIPSOIDAL", context):
@@ -165,8 +149,7 @@ class AreaAdjustAlgorithm(QueQuanAlgorithm):
             "闭合差超限或任一地块改正超过 AREA_TOL 时拒绝，并说明超出多少。组内有未处理的 T01/T04/T05 图形错误时拒绝。")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile(
-            "DATABASE", self.tr("乡镇数据库（GeoPackage）"), extension="gpkg"))
+        database_parameter(self)
         self.addParameter(QgsProcessingParameterEnum(
             "ACTION", self.tr("操作"), options=list(ACTION_LABELS), defaultValue=0))
         self.addParameter(QgsProcessingParameterString(
@@ -195,7 +178,7 @@ class AreaAdjustAlgorithm(QueQuanAlgorithm):
         from ..core.areas.apply import apply_plan
         from ..core.areas.control import read_controls
         from ..core.areas.workbook import write_plan
-        path = _database(self, parameters, context)
+        path = database_path(self, parameters, context)
         action = ACTION_KEYS[self.parameterAsEnum(parameters, "ACTION", context)]
         scope = self.parameterAsString(parameters, "SCOPE", context) or None
         preview = self.parameterAsBoolean(parameters, "PREVIEW_ONLY", context)
@@ -214,7 +197,7 @@ class AreaAdjustAlgorithm(QueQuanAlgorithm):
             kw["area_tol"] = self.parameterAsDouble(parameters, "AREA_TOL", context)
         if action in ("balance", "scmj"):
             kw["parameters"] = {"AREA_TOL": self.parameterAsDouble(parameters, "AREA_TOL", context)}
-        db = _open(path)
+        db = open_database(path)
         try:
             plan = make_plan(db, action, scope, **kw)
         except AdjustmentError as exc:
@@ -243,44 +226,28 @@ class AreaAdjustAlgorithm(QueQuanAlgorithm):
                 "REFUSED": len(plan.refusals)}
 
 
-class AreaUndoAlgorithm(QueQuanAlgorithm):
+class AreaUndoAlgorithm(UndoBatchAlgorithm):
+    """quequan:undobatch limited to area adjustments and their undos."""
     NAME = "areaundo"
     DISPLAY = "撤销面积调整"
     GROUP_ID = "areas"
     GROUP = "面积核对与平差"
     HELP = ("按批次号撤销一次面积调整：qq_audit 中该批次修改的每个值恢复为原值（撤销前自动备份，撤销本身也记入"
             " qq_audit）。调整后又被修改过的值视为冲突，默认不撤销；勾选“强制”则全部恢复。批次号留空时列出最近的批次。")
+    FORCE_LABEL = "强制（覆盖调整后又修改的值）"
+    NOTHING = "数据库中没有面积调整记录"
 
-    def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile(
-            "DATABASE", self.tr("乡镇数据库（GeoPackage）"), extension="gpkg"))
-        self.addParameter(QgsProcessingParameterString("BATCH", self.tr("批次号"), optional=True))
-        self.addParameter(QgsProcessingParameterBoolean(
-            "FORCE", self.tr("强制（覆盖调整后又修改的值）"), defaultValue=False))
-        self.addOutput(QgsProcessingOutputString("BATCH", self.tr("撤销记录的批次号")))
-        self.addOutput(QgsProcessingOutputNumber("RESTORED", self.tr("恢复的值")))
+    def accept(self, batch):
+        from ..core.areas.apply import is_area_batch
+        return is_area_batch(batch)
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def undo(self, path, batch, force):
         from ..core.areas.adjust import AdjustmentError
-        from ..core.areas.apply import batches, undo_batch
-        path = _database(self, parameters, context)
-        batch = (self.parameterAsString(parameters, "BATCH", context) or "").strip()
-        if not batch:
-            db = _open(path)
-            try:
-                items = batches(db)[:20]
-            finally:
-                db.close()
-            for b in items:
-                feedback.pushInfo("%s  %s  %s  %s  %d 个值%s" % (
-                    b["batch"], b["at"], b["who"], b["action"], b["count"], "（已撤销）" if b["undone"] else ""))
-            fail("请填写要撤销的批次号（最近的批次已列在日志中）" if items else "数据库中没有面积调整记录")
+        from ..core.areas.apply import undo_batch
         try:
-            result = undo_batch(path, batch, force=self.parameterAsBoolean(parameters, "FORCE", context))
+            return undo_batch(path, batch, force=force)
         except AdjustmentError as exc:
             fail(str(exc))
-        feedback.pushInfo("已撤销批次 %s：恢复 %d 个值；撤销前备份 %s" % (batch, result.changed, result.backup))
-        return {"BATCH": result.batch, "RESTORED": result.changed}
 
 
 ALGORITHMS = [AreaReconcileAlgorithm, AreaAdjustAlgorithm, AreaUndoAlgorithm]

@@ -3,33 +3,19 @@
 Thin layers over core.boundary: parameters in, the core does the work, an xlsx
 report and log lines out.
 """
-import os
-
 from qgis.core import (QgsProcessingOutputNumber, QgsProcessingOutputString,
                        QgsProcessingParameterBoolean, QgsProcessingParameterEnum,
-                       QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
+                       QgsProcessingParameterFileDestination,
                        QgsProcessingParameterNumber, QgsProcessingParameterString)
 
 from ..checks.context import Cancelled
-from ..core.township_db import DatabaseError, TownshipDB
-from .base import QueQuanAlgorithm, core_feedback, fail, require_dependencies
+from ..core.township_db import DatabaseError
+from .alg_undo import UndoBatchAlgorithm
+from .base import (QueQuanAlgorithm, core_feedback, database_parameter, database_path, fail,
+                   open_database, require_dependencies)
 
 POLICY_KEYS = ("fill", "overwrite")
 POLICY_LABELS = ("仅填写空白的四至", "全部覆盖（可确定的方向）")
-
-
-def _database(alg, parameters, context):
-    path = alg.parameterAsFile(parameters, "DATABASE", context)
-    if not path or not os.path.exists(path):
-        fail("找不到乡镇数据库：%s" % path)
-    return path
-
-
-def _open(path):
-    try:
-        return TownshipDB(path)
-    except DatabaseError as exc:
-        fail(str(exc))
 
 
 def _report_path(alg, parameters, context):
@@ -50,8 +36,7 @@ class ComputeSizhiAlgorithm(QueQuanAlgorithm):
             "（批次号可用于撤销）。不能确定的方向不会清空原值；少于 3 个方向的地块在日志和报表中列出。")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile(
-            "DATABASE", self.tr("乡镇数据库（GeoPackage）"), extension="gpkg"))
+        database_parameter(self)
         self.addParameter(QgsProcessingParameterEnum(
             "POLICY", self.tr("写入方式"), options=list(POLICY_LABELS), defaultValue=0))
         self.addParameter(QgsProcessingParameterNumber(
@@ -76,12 +61,12 @@ class ComputeSizhiAlgorithm(QueQuanAlgorithm):
         from ..core.areas.adjust import AdjustmentError
         from ..core.boundary.sizhi import apply_sizhi, compute_sizhi
         from ..core.boundary.workbook import write_sizhi_report
-        path = _database(self, parameters, context)
+        path = database_path(self, parameters, context)
         policy = POLICY_KEYS[self.parameterAsEnum(parameters, "POLICY", context)]
         distance = self.parameterAsDouble(parameters, "SEARCH_DISTANCE", context)
         preview = self.parameterAsBoolean(parameters, "PREVIEW_ONLY", context)
         report = _report_path(self, parameters, context)
-        db = _open(path)
+        db = open_database(path)
         try:
             result = compute_sizhi(db, search_distance=distance, feedback=core_feedback(feedback),
                                    outside_label=self.parameterAsString(parameters, "OUTSIDE_LABEL",
@@ -120,44 +105,28 @@ class ComputeSizhiAlgorithm(QueQuanAlgorithm):
                 "BACKUP": applied.backup if applied else None, "REPORT": report}
 
 
-class SizhiUndoAlgorithm(QueQuanAlgorithm):
+class SizhiUndoAlgorithm(UndoBatchAlgorithm):
+    """quequan:undobatch limited to 四至 writes."""
     NAME = "sizhiundo"
     DISPLAY = "撤销四至写入"
     GROUP_ID = "boundary"
     GROUP = "四至与界址"
     HELP = ("按批次号撤销一次“计算四至”的写入：该批次修改的每个四至恢复为原值（撤销前自动备份，撤销本身也记入"
             " qq_audit）。写入后又被修改过的值视为冲突，默认不撤销；勾选“强制”则全部恢复。批次号留空时列出最近的批次。")
+    FORCE_LABEL = "强制（覆盖写入后又修改的值）"
+    NOTHING = "数据库中没有四至写入记录"
 
-    def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile(
-            "DATABASE", self.tr("乡镇数据库（GeoPackage）"), extension="gpkg"))
-        self.addParameter(QgsProcessingParameterString("BATCH", self.tr("批次号"), optional=True))
-        self.addParameter(QgsProcessingParameterBoolean(
-            "FORCE", self.tr("强制（覆盖写入后又修改的值）"), defaultValue=False))
-        self.addOutput(QgsProcessingOutputString("BATCH", self.tr("撤销记录的批次号")))
-        self.addOutput(QgsProcessingOutputNumber("RESTORED", self.tr("恢复的值")))
+    def accept(self, batch):
+        from ..core.boundary.sizhi import is_sizhi_batch
+        return is_sizhi_batch(batch)
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def undo(self, path, batch, force):
         from ..core.areas.adjust import AdjustmentError
-        from ..core.boundary.sizhi import sizhi_batches, undo_sizhi
-        path = _database(self, parameters, context)
-        batch = (self.parameterAsString(parameters, "BATCH", context) or "").strip()
-        if not batch:
-            db = _open(path)
-            try:
-                items = sizhi_batches(db)[:20]
-            finally:
-                db.close()
-            for b in items:
-                feedback.pushInfo("%s  %s  %s  %d 个值%s" % (
-                    b["batch"], b["at"], b["who"], b["count"], "（已撤销）" if b["undone"] else ""))
-            fail("请填写要撤销的批次号（最近的批次已列在日志中）" if items else "数据库中没有四至写入记录")
+        from ..core.boundary.sizhi import undo_sizhi
         try:
-            result = undo_sizhi(path, batch, force=self.parameterAsBoolean(parameters, "FORCE", context))
+            return undo_sizhi(path, batch, force=force)
         except AdjustmentError as exc:
             fail(str(exc))
-        feedback.pushInfo("已撤销批次 %s：恢复 %d 个值；撤销前备份 %s" % (batch, result.changed, result.backup))
-        return {"BATCH": result.batch, "RESTORED": result.changed}
 
 
 class BuildBoundaryAlgorithm(QueQuanAlgorithm):
@@ -175,8 +144,7 @@ class BuildBoundaryAlgorithm(QueQuanAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         from ..core.boundary.build import DEFAULT_ANGLE_TOL, DEFAULT_MERGE_TOL
-        self.addParameter(QgsProcessingParameterFile(
-            "DATABASE", self.tr("乡镇数据库（GeoPackage）"), extension="gpkg"))
+        database_parameter(self)
         self.addParameter(QgsProcessingParameterNumber(
             "ANGLE_TOL", self.tr("角度容差（度）：转角小于此值的节点不作界址点"),
             QgsProcessingParameterNumber.Double, DEFAULT_ANGLE_TOL, minValue=0.0, maxValue=89.0))
@@ -196,8 +164,8 @@ class BuildBoundaryAlgorithm(QueQuanAlgorithm):
         require_dependencies()
         from ..core.boundary.build import build_township_boundary
         from ..core.boundary.workbook import write_boundary_report
-        path = _database(self, parameters, context)
-        _open(path).close()                      # a clear message for a file that is no database
+        path = database_path(self, parameters, context)
+        open_database(path).close()                      # a clear message for a file that is no database
         report = _report_path(self, parameters, context)
         try:
             summary = build_township_boundary(

@@ -1,12 +1,10 @@
 """quequan:dailylists — the day's 错误清单 and 缺失清单 (Excel) of a stored check run."""
-import os
-
 from qgis.core import (QgsProcessingOutputFile, QgsProcessingParameterBoolean,
-                       QgsProcessingParameterFile, QgsProcessingParameterFolderDestination,
-                       QgsProcessingParameterString)
+                       QgsProcessingParameterFolderDestination, QgsProcessingParameterString)
 
-from ..core.township_db import DatabaseError, TownshipDB
-from .base import QueQuanAlgorithm, fail, require_dependencies
+from ..core.township_db import DatabaseError
+from .base import (QueQuanAlgorithm, database_parameter, database_path, fail, open_database,
+                   require_dependencies)
 
 
 class DailyListsAlgorithm(QueQuanAlgorithm):
@@ -19,8 +17,7 @@ class DailyListsAlgorithm(QueQuanAlgorithm):
             "默认只列未处理的记录；可选包含已接受、已修正的记录。同一天内最后一次导出覆盖当天的文件。")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile(
-            "DATABASE", self.tr("乡镇数据库（GeoPackage）"), extension="gpkg"))
+        database_parameter(self)
         self.addParameter(QgsProcessingParameterFolderDestination(
             "OUTPUT_FOLDER", self.tr("输出文件夹")))
         self.addParameter(QgsProcessingParameterString(
@@ -35,13 +32,11 @@ class DailyListsAlgorithm(QueQuanAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         require_dependencies()
         from ..export.daily_lists import write_daily_lists
-        path = self.parameterAsFile(parameters, "DATABASE", context)
-        if not path or not os.path.exists(path):
-            fail("找不到乡镇数据库：%s" % path)
+        path = database_path(self, parameters, context)
         folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
         run_id = (self.parameterAsString(parameters, "RUN", context) or "").strip() or None
         try:
-            with TownshipDB(path, readonly=True) as db:
+            with open_database(path, readonly=True) as db:
                 err, mis = write_daily_lists(
                     db, folder, run_id,
                     include_accepted=self.parameterAsBool(parameters, "INCLUDE_ACCEPTED", context),

@@ -8,7 +8,7 @@ from qgis.core import (QgsProcessing, QgsProcessingParameterBoolean, QgsProcessi
 
 from ..core.exchange import ExchangeError, ImportCancelled
 from ..core.township_db import DatabaseError, check_epsg, create_database
-from .base import QueQuanAlgorithm, fail, require_dependencies
+from .base import QueQuanAlgorithm, database_parameter, fail, require_dependencies
 
 POLICIES = ("skip", "replace", "abort")
 POLICY_LABELS = ["跳过冲突记录并列出（默认）", "替换数据库中的已有记录", "有冲突即中止导入"]
@@ -19,8 +19,7 @@ class _ImportBase(QueQuanAlgorithm):
     GROUP = "数据库"
 
     def _common_parameters(self):
-        self.addParameter(QgsProcessingParameterFile(
-            "DATABASE", self.tr("乡镇数据库（GeoPackage；不存在时新建）"), extension="gpkg"))
+        database_parameter(self, "乡镇数据库（GeoPackage；不存在时新建）")
         self.addParameter(QgsProcessingParameterCrs(
             "CRS", self.tr("新建数据库的坐标系（留空取交付数据的 .prj）"), optional=True))
         self.addParameter(QgsProcessingParameterEnum(

@@ -1,14 +1,12 @@
 """quequan:selfcheck — the umbrella self-check (数据自查) on a township database."""
-import os
-
 from qgis.core import (QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterFolderDestination,
                        QgsProcessingParameterString, QgsProcessingParameterVectorDestination,
                        QgsProcessingOutputNumber)
 
 from ..checks import catalogue
-from ..core.township_db import DatabaseError, TownshipDB
-from .base import QueQuanAlgorithm, core_feedback, fail, require_dependencies
+from .base import (QueQuanAlgorithm, core_feedback, database_parameter, database_path, fail,
+                   open_database, require_dependencies)
 from .error_output import write_outputs
 
 
@@ -21,8 +19,7 @@ class SelfCheckAlgorithm(QueQuanAlgorithm):
             "输出错误图层（字段 rule, severity, layer, key, related, message）和可选的 xlsx 报告。")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile(
-            "DATABASE", self.tr("乡镇数据库（GeoPackage）"), extension="gpkg"))
+        database_parameter(self)
         self.addParameter(QgsProcessingParameterString(
             "RULES", self.tr("规则（逗号分隔，留空为全部）"), optional=True))
         self.addParameter(QgsProcessingParameterFile(
@@ -43,18 +40,13 @@ class SelfCheckAlgorithm(QueQuanAlgorithm):
         require_dependencies()
         from ..checks.context import CheckContext
         from ..checks.engine import run_checks
-        path = self.parameterAsFile(parameters, "DATABASE", context)
-        if not path or not os.path.exists(path):
-            fail("找不到乡镇数据库：%s" % path)
+        path = database_path(self, parameters, context)
         try:
             rules = catalogue.parse_rule_list(self.parameterAsString(parameters, "RULES", context))
         except ValueError as exc:
             fail(str(exc))
         admin_path = self.parameterAsFile(parameters, "ADMIN_LIST", context)
-        try:
-            db = TownshipDB(path)
-        except DatabaseError as exc:
-            fail(str(exc))
+        db = open_database(path)
         try:
             admin_units = None
             if admin_path:

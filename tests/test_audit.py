@@ -124,3 +124,28 @@ def test_text_forms():
     assert audit.same_value(" 张三", "张三", "TEXT(50)")
     assert audit.typed("INTEGER", "3") == 3 and audit.typed("REAL", "2.50") == 2.5
     assert audit.typed("REAL", "abc") == "abc" and audit.typed("TEXT", "007") == "007"
+
+
+def test_processing_undobatch_lists_every_tool_and_undoes_an_ownership_step(quequan_provider, path):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    before = state(path)
+    with TownshipDB(path) as db:
+        step = contracts.reassign(db, [dk(2)], H3)
+    from qgis.core import QgsProcessingFeedback
+
+    class Log(QgsProcessingFeedback):
+        def pushInfo(self, text):  # noqa: N802
+            seen.append(text)
+
+    seen, feedback = [], Log()
+    with pytest.raises(QgsProcessingException, match="请填写要撤销的批次号"):
+        processing.run("quequan:undobatch", {"DATABASE": path}, feedback=feedback)
+    assert any(line.startswith(step.batch) and "调整给承包方" in line for line in seen), seen
+    with pytest.raises(QgsProcessingException, match="不是面积调整"):
+        processing.run("quequan:areaundo", {"DATABASE": path, "BATCH": step.batch})
+    res = processing.run("quequan:undobatch", {"DATABASE": path, "BATCH": step.batch})
+    assert res["RESTORED"] > 0 and state(path) == before
+    with pytest.raises(QgsProcessingException, match="已经撤销过"):
+        processing.run("quequan:undobatch", {"DATABASE": path, "BATCH": step.batch})

@@ -162,16 +162,16 @@ def apply_sizhi(db_path: str, result: SizhiResult, policy: str = "fill", who: Op
     return apply_plan(db_path, plan, who=who)
 
 
-def _is_sizhi(b: audit.Batch) -> bool:
+def is_sizhi_batch(b: audit.Batch) -> bool:
     return b.action == SIZHI_ACTION
 
 
 def undo_sizhi(db_path: str, batch: str, who: Optional[str] = None, force: bool = False):
     """Restore the 四至 a batch wrote (a value edited since is a conflict unless force)."""
-    return undo_batch(db_path, batch, who=who, force=force, accept=_is_sizhi)
+    return undo_batch(db_path, batch, who=who, force=force, accept=is_sizhi_batch)
 
 
 def sizhi_batches(db) -> List[dict]:
     """四至 batches in qq_audit, newest first: batch, at, who, count, undone."""
     return [{k: v for k, v in b.as_dict().items() if k in ("batch", "at", "who", "count", "undone")}
-            for b in audit.batches(db, _is_sizhi, newest_first=True)]
+            for b in audit.batches(db, is_sizhi_batch, newest_first=True)]
