@@ -2,25 +2,17 @@
 
     python bench/bench_areas.py [--plots 100000] [--db path] [--generator] [--budget 10]
 
-Without --db a township is synthesised (10 villages × 10 groups, 4 plots per
-household, rectangles of 20 × 15–40 m, SCMJ/SCMJM consistent, a few original
-contracts); --generator uses core.demo.generate.generate_township instead when
-it is installed. Only the reconciliation is timed, not the synthesis.
+Without --db (or when that file does not exist yet) a township is synthesised
+(10 villages × 10 groups, 4 plots per household, rectangles of 20 × 15–40 m,
+SCMJ/SCMJM consistent, a few original contracts); --generator uses core.demo.generate.generate_township instead when
+it is installed. Only the reconciliation is timed, not the synthesis; the peak
+memory of the run is printed last.
 Exit status 1 when the household level exceeds the budget.
 """
 import argparse
-import os
 import sys
-import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PKG = os.path.join(ROOT, "build", "pkg")
-if not os.path.exists(os.path.join(PKG, "quequan")):
-    os.makedirs(PKG, exist_ok=True)
-    os.symlink(ROOT, os.path.join(PKG, "quequan"))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != ROOT]
-sys.path.insert(0, PKG)
+import common  # first: makes the quequan package importable
 
 TOWN = "370832110"
 X0, Y0 = 38500000.0, 4000000.0
@@ -74,75 +66,65 @@ def _adjust(path):
     from quequan.core.areas.adjust import make_plan
     from quequan.core.areas.apply import apply_plan, undo_batch
     from quequan.core.township_db import TownshipDB
-    out = {}
+    out = []
     with TownshipDB(path) as db:
         db.conn.execute('UPDATE "DK" SET "SCMJM" = NULL')
-        t0 = time.perf_counter()
-        plan = make_plan(db, "mu")
-        out["plan mu"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    res = apply_plan(path, plan)
-    out["apply"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    undo = undo_batch(path, res.batch)
-    out["undo"] = time.perf_counter() - t0
+        plan = common.timed("plan mu", lambda: make_plan(db, "mu"), out, quiet=True)
+    res = common.timed("apply", lambda: apply_plan(path, plan), out, quiet=True)
+    undo = common.timed("undo", lambda: undo_batch(path, res.batch), out, quiet=True)
+    t = dict(out)
     print("重算亩面积：预览 %d 个值 %.2f 秒，写入（含备份、审计）%.2f 秒，撤销 %d 个值 %.2f 秒"
-          % (len(plan.changes), out["plan mu"], out["apply"], undo.changed, out["undo"]))
-    return out
+          % (len(plan.changes), t["plan mu"], t["apply"], undo.changed, t["undo"]))
+    return t
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--plots", type=int, default=100000)
-    ap.add_argument("--db", help="an existing township database (skips the synthesis)")
+    ap.add_argument("--db", help="a township database (synthesised there first when it does not exist)")
     ap.add_argument("--generator", action="store_true", help="use core.demo.generate.generate_township")
     ap.add_argument("--budget", type=float, default=10.0, help="seconds for the household level")
     ap.add_argument("--all-levels", action="store_true", help="also time plot/group/village/township and M01–M04")
     ap.add_argument("--adjust", action="store_true",
                     help="also time recomputing every SCMJM (all cleared first): preview, apply, undo")
     args = ap.parse_args(argv)
+    make = common.demo_maker(args.plots, 5) if args.generator else (lambda p: synthesise(p, args.plots))
+    with common.township(make, args.db, prefix="qq_bench_areas_") as path:
+        timings = _run(path, args)
+    common.print_peak_memory()
+    return 0 if timings["household"] <= args.budget else 1
+
+
+def _reconcile(path, level):
     from quequan.core.areas.reconcile import reconcile
     from quequan.core.township_db import TownshipDB
-    tmp = None
-    path = args.db
-    if not path:
-        tmp = tempfile.mkdtemp(prefix="qq_bench_areas_")
-        path = os.path.join(tmp, "township.gpkg")
-        t0 = time.perf_counter()
-        if args.generator:
-            from quequan.core.demo.generate import generate_township
-            generate_township(path, plots=args.plots, seed=5)
-        else:
-            synthesise(path, args.plots)
-        print("数据准备 %d 个地块：%.1f 秒（不计入）" % (args.plots, time.perf_counter() - t0))
-    timings = {}
-    t0 = time.perf_counter()
     with TownshipDB(path) as db:
-        table = reconcile(db, "household")
-    timings["household"] = time.perf_counter() - t0
+        return reconcile(db, level)
+
+
+def _run(path, args):
+    results = []
+    table = common.timed("household", lambda: _reconcile(path, "household"), results, quiet=True)
+    timings = dict(results)
     print("承包方级核对：%d 个承包方，实测面积合计 %s 平方米，%.2f 秒（预算 %.0f 秒）"
           % (len(table.rows), table.totals["SCMJ"], timings["household"], args.budget))
     if args.all_levels:
         for level in ("plot", "group", "village", "township"):
-            t0 = time.perf_counter()
-            with TownshipDB(path) as db:
-                t = reconcile(db, level)
-            timings[level] = time.perf_counter() - t0
-            print("%s 级：%d 行，%.2f 秒" % (level, len(t.rows), timings[level]))
+            t = common.timed(level, lambda: _reconcile(path, level), results, quiet=True)
+            print("%s 级：%d 行，%.2f 秒" % (level, len(t.rows), dict(results)[level]))
         from quequan.checks.context import CheckContext
         from quequan.checks.engine import run_checks
-        t0 = time.perf_counter()
-        with TownshipDB(path) as db:
-            res = run_checks(CheckContext(db), ["M01", "M02", "M03", "M04"])
-        timings["M01-M04"] = time.perf_counter() - t0
-        print("M01–M04：%d 条记录 %s，%.2f 秒" % (len(res.findings), res.counts(), timings["M01-M04"]))
+        from quequan.core.township_db import TownshipDB
+
+        def m_rules():
+            with TownshipDB(path) as db:
+                return run_checks(CheckContext(db), ["M01", "M02", "M03", "M04"])
+        res = common.timed("M01-M04", m_rules, results, quiet=True)
+        print("M01–M04：%d 条记录 %s，%.2f 秒" % (len(res.findings), res.counts(), dict(results)["M01-M04"]))
+    timings = dict(results)
     if args.adjust:
         timings.update(_adjust(path))
-    if tmp:
-        import shutil
-        shutil.rmtree(tmp, ignore_errors=True)
-    return 0 if timings["household"] <= args.budget else 1
-
+    return timings
 
 if __name__ == "__main__":
     sys.exit(main())

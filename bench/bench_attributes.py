@@ -3,7 +3,8 @@
     python bench/bench_attributes.py [--plots 100000] [--db path] [--generator]
                                      [--defects 0.01] [--budget 10] [--store]
 
-Without --db (or when that file does not exist yet) a complete township is synthesised (10 villages × 10 groups, 4 plots
+Without --db (or when that file does not exist yet: it is written there for the next
+run) a complete township is synthesised (10 villages × 10 groups, 4 plots
 per household: 25,000 households, 90,000 members with valid ID numbers, plots,
 contracts, registers, certificates); --generator uses
 core.demo.generate.generate_township instead when it is installed. --defects
@@ -15,16 +16,9 @@ Exit status 1 when the run exceeds the budget.
 import argparse
 import os
 import sys
-import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PKG = os.path.join(ROOT, "build", "pkg")
-if not os.path.exists(os.path.join(PKG, "quequan")):
-    os.makedirs(PKG, exist_ok=True)
-    os.symlink(ROOT, os.path.join(PKG, "quequan"))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != ROOT]
-sys.path.insert(0, PKG)
+import common  # first: makes the quequan package importable
 
 TOWN = "370832110"
 X0, Y0 = 38500000.0, 4000000.0
@@ -184,16 +178,18 @@ def main(argv=None):
     ap.add_argument("--budget", type=float, default=10.0)
     ap.add_argument("--store", action="store_true")
     args = ap.parse_args(argv)
-    path = args.db
-    if path is None or not os.path.exists(path):
-        path = path or os.path.join(tempfile.mkdtemp(prefix="qq_bench_attr_"), "township.gpkg")
-        t0 = time.perf_counter()
-        if args.generator:
-            from quequan.core.demo.generate import generate_township
-            generate_township(path, plots=args.plots, seed=4, defects=args.defects > 0)
-        else:
+    if args.generator:
+        make = common.demo_maker(args.plots, 4, defects=args.defects > 0)
+    else:
+        def make(path):
             synthesise(path, args.plots, args.defects)
-        print("township %s written in %.1f s" % (path, time.perf_counter() - t0))
+    with common.township(make, args.db, prefix="qq_bench_attr_") as path:
+        elapsed = report(path, args)
+    common.print_peak_memory()
+    return 0 if elapsed <= args.budget else 1
+
+
+def report(path, args):
     counts, result, elapsed, cpu, stored = run(path, args.store)
     print("data: " + ", ".join("%s %d" % kv for kv in counts.items()))
     print("A/X/C rules: %.2f s wall, %.2f s CPU for %d rules, %d findings (budget %.0f s; "
@@ -216,7 +212,7 @@ def main(argv=None):
         print("  %s skipped: %s" % (rule, why))
     if stored is not None:
         print("store_run: %.2f s" % stored)
-    return 0 if elapsed <= args.budget else 1
+    return elapsed
 
 
 if __name__ == "__main__":

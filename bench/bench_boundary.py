@@ -3,7 +3,8 @@
     python bench/bench_boundary.py [--plots 100000] [--db path] [--keep] [--budget 60]
 
 Without --db the demo township is generated (core.demo.generate, seed 1) into a
-temporary folder; only the boundary tools are timed, not the generation. The
+temporary folder (with --db missing, into that file for the next run); only the
+boundary tools are timed, not the generation; the peak memory is printed last. The
 四至 fields are emptied first, so that every value is written: compute_sizhi over
 the township, apply_sizhi (fill, backup and audit included), undo_sizhi of that
 batch, build_township_boundary (backup, JZD/JZX replaced, KJZB, audit), and
@@ -12,28 +13,10 @@ build_boundary_for_plots for one plot). Exit status 1 when a township-wide step
 exceeds the budget.
 """
 import argparse
-import os
-import shutil
 import sys
-import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PKG = os.path.join(ROOT, "build", "pkg")
-if not os.path.exists(os.path.join(PKG, "quequan")):
-    os.makedirs(PKG, exist_ok=True)
-    os.symlink(ROOT, os.path.join(PKG, "quequan"))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != ROOT]
-sys.path.insert(0, PKG)
-
-
-def _timed(label, fn, results):
-    t = time.perf_counter()
-    out = fn()
-    dt = time.perf_counter() - t
-    results.append((label, dt))
-    print("%-44s %8.2f s" % (label, dt), flush=True)
-    return out
+import common  # first: makes the quequan package importable
+from common import timed as _timed  # noqa: E402
 
 
 def main(argv=None):
@@ -48,16 +31,8 @@ def main(argv=None):
     from quequan.core.boundary.sizhi import apply_sizhi, compute_sizhi, undo_sizhi
     from quequan.core.township_db import TownshipDB
 
-    work = tempfile.mkdtemp(prefix="qq_bench_boundary_")
-    path = os.path.join(work, "township.gpkg")
-    try:
-        if args.db:
-            shutil.copy(args.db, path)
-        else:
-            from quequan.core.demo.generate import generate_township
-            t = time.perf_counter()
-            generate_township(path, plots=args.plots, seed=1)
-            print("generated %d plots in %.1f s (not timed)" % (args.plots, time.perf_counter() - t))
+    with common.township(common.demo_maker(args.plots, 1), args.db, copy=True, keep=args.keep,
+                         prefix="qq_bench_boundary_") as path:
         results = []
         with TownshipDB(path) as db:
             db.conn.execute("UPDATE DK SET DKDZ=NULL, DKNZ=NULL, DKXZ=NULL, DKBZ=NULL")
@@ -80,15 +55,11 @@ def main(argv=None):
             part = _timed("界址 build_boundary_for_plots (one plot)",
                           lambda: build_boundary_for_plots(db, [key]), results)
             print("  redone plots %d, JZD written %d" % (part.plots, part.jzd))
-        over = [(k, v) for k, v in results[:4] if v > args.budget]
-        for k, v in over:
-            print("OVER BUDGET: %s %.1f s > %.0f s" % (k, v, args.budget))
-        return 1 if over else 0
-    finally:
-        if args.keep:
-            print("kept %s" % work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    over = [(k, v) for k, v in results[:4] if v > args.budget]
+    for k, v in over:
+        print("OVER BUDGET: %s %.1f s > %.0f s" % (k, v, args.budget))
+    common.print_peak_memory()
+    return 1 if over else 0
 
 
 if __name__ == "__main__":
