@@ -82,7 +82,9 @@ def store_run(db, result) -> Dict:
     run_id = run.get("run_id") or str(uuid.uuid4())
     now = run.get("finished") or _now()
     prefixes = _scope_prefixes(run)
-    effective = set(run.get("rules_run", [])) - set(run.get("rules_skipped", {}))
+    # "T13(a)" skipped means T13 ran only in part: none of its errors can be called fixed
+    skipped = {k.split("(")[0] for k in run.get("rules_skipped", {})}
+    effective = set(run.get("rules_run", [])) - skipped
     existing = {r[0]: {"error_id": r[1], "state": r[2], "object_hash": r[3], "rule": r[4],
                        "unit_code": r[5], "reason": r[6]}
                 for r in db.conn.execute(

@@ -187,3 +187,24 @@ def test_store_run_is_one_transaction(path, monkeypatch):
             persistence.store_run(db, result)
         db.conn = real
         assert db.count("qq_check_run") == 0 and db.count("qq_error") == 0
+
+
+def test_partly_skipped_rule_never_marks_its_errors_fixed(empty_db):
+    """A run that skipped T13(a) (no CJQY) must not call stored T13 errors fixed."""
+    from quequan.checks.engine import CheckResult
+    from quequan.checks.finding import Finding
+    from quequan.checks.persistence import store_run
+    from quequan.core.township_db import TownshipDB
+    f = Finding("T13", "DK", "4304241052010100001", "地块伸入其他村", key_field="DKBM",
+                unit_code="43042410520101")
+    base = {"rules_run": ["T13"], "rules_skipped": {}, "scope": "全镇", "parameters": {},
+            "counts": {}}
+    with TownshipDB(empty_db) as db:
+        store_run(db, CheckResult([f], dict(base, run_id="r1")))
+        store_run(db, CheckResult([], dict(base, run_id="r2",
+                                           rules_skipped={"T13(a)": "CJQY 为空，T13(a) 跳过"})))
+        state = db.conn.execute("SELECT state FROM qq_error WHERE rule='T13'").fetchone()[0]
+        assert state == "open"
+        store_run(db, CheckResult([], dict(base, run_id="r3")))
+        state = db.conn.execute("SELECT state FROM qq_error WHERE rule='T13'").fetchone()[0]
+        assert state == "fixed"
