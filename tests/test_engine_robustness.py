@@ -40,3 +40,10 @@ def test_a_failing_rule_family_is_reported_and_the_others_still_run(empty_db, mo
     assert "boom" in result.run["rules_skipped"]["T08"]
     assert "S01" not in result.run["rules_skipped"]
     assert any("boom" in line for line in logged)
+
+
+def test_every_rule_runs_cleanly_on_an_empty_database(empty_db):
+    with TownshipDB(empty_db) as db:
+        result = run_checks(CheckContext(db))
+    assert result.findings == []
+    assert not [r for r, why in result.run["rules_skipped"].items() if "出错" in why]

@@ -26,7 +26,7 @@ def ring_vertices(geoms) -> RingVertices:
     nint = shapely.get_num_interior_rings(parts)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     # get_rings lists each part's exterior first, then its holes
-    first = np.r_[0, np.cumsum(nint + 1)[:-1]]
+    first = np.cumsum(nint + 1) - (nint + 1)   # empty when there are no parts
     is_hole = np.ones(len(rings), dtype=bool)
     is_hole[first] = False
     ccw = shapely.is_ccw(rings)
@@ -39,7 +39,7 @@ def ring_vertices(geoms) -> RingVertices:
     keep[last[counts > 0]] = False
     xy, ring_of = coords[keep], ring_of[keep]
     count = np.maximum(counts - 1, 0)
-    start = np.r_[0, np.cumsum(count)[:-1]]
+    start = np.cumsum(count) - count
     return RingVertices(xy, part_of[ring_part[ring_of]], ring_of, start, count, interior_left)
 
 
