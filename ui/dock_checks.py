@@ -6,11 +6,10 @@ Only a view: rules run in checks/ (as a QgsTask), states live in qq_error
 import html
 import os
 
-from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.core import Qgis, QgsProject
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QDate, Qt, QTimer
-from qgis.PyQt.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                                 QTableView, QToolButton, QVBoxLayout, QWidget)
+from qgis.PyQt.QtWidgets import QAbstractItemView, QFileDialog, QLabel, QTableView, QVBoxLayout, QWidget
 
 from ..checks import error_records, recheck
 from ..core.township_db import DatabaseError, TownshipDB
@@ -19,13 +18,11 @@ from .check_action_bar import CheckActionBar
 from .check_edit_watch import PlotEditWatcher
 from .check_error_layer import CheckErrorLayers, new_layer_path
 from .check_filter_bar import CheckFilterBar
-from .check_map_link import CheckMapLink, loaded_dk_databases
+from .check_map_link import CheckMapLink
 from .check_results_filter import CheckResultsFilter
 from .check_results_model import CheckResultsModel
 from .check_run_panel import CheckRunPanel
-
-def _icon(name):
-    return QgsApplication.getThemeIcon(name)
+from .database_picker import DatabasePicker
 
 
 class ChecksDock(QgsDockWidget):
@@ -60,19 +57,11 @@ class ChecksDock(QgsDockWidget):
     def _build(self):
         w = QWidget()
         lay = QVBoxLayout(w)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Database")))
-        self.db_edit = QLineEdit()
-        self.db_edit.setPlaceholderText(self.tr("Township GeoPackage (*.gpkg)"))
-        self.db_edit.editingFinished.connect(lambda: self.set_database(self.db_edit.text()))
-        row.addWidget(self.db_edit, 1)
-        self.browse_btn = self._tool(row, "/mActionFileOpen.svg", self.tr("Choose the township database…"),
-                                     self.browse_database)
-        self.refresh_btn = self._tool(row, "/mActionRefresh.svg",
-                                      self.tr("Read the stored errors again"), lambda: self.reload(layers=True))
-        self.detect_btn = self._tool(row, "/mActionAddOgrLayer.svg",
-                                     self.tr("Use the database of the loaded DK layer"), self.detect_database)
-        lay.addLayout(row)
+        self.picker = DatabasePicker(self.iface)
+        self.picker.chosen.connect(self.set_database)
+        self.refresh_btn = self.picker.add_tool("/mActionRefresh.svg", self.tr("Read the stored errors again"),
+                                                lambda: self.reload(layers=True))
+        lay.addWidget(self.picker)
         self.run_panel = CheckRunPanel(self.map.selected_keys, self.map.canvas_box)
         self.run_panel.runStarted.connect(self._run_started)
         self.run_panel.runFinished.connect(self._run_finished)
@@ -124,39 +113,23 @@ class ChecksDock(QgsDockWidget):
         self._update_buttons()
         self._update_counts()
 
-    def _tool(self, layout, icon, tip, slot):
-        btn = QToolButton()
-        btn.setIcon(_icon(icon))
-        btn.setToolTip(tip)
-        btn.clicked.connect(lambda *_: slot())
-        layout.addWidget(btn)
-        return btn
-
     # --- database -------------------------------------------------------------
     def browse_database(self):
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Township database"), self.db_path,
-                                              "GeoPackage (*.gpkg)")
-        if path:
-            self.set_database(path)
+        self.picker.browse()
 
     def dk_layer(self):
         return self.map.dk_layer()
 
     def detect_database(self):
         """Take the database of the active (or any) loaded DK layer."""
-        paths = loaded_dk_databases([self.iface.activeLayer()] +
-                                    list(QgsProject.instance().mapLayers().values()))
-        if paths:
-            self.set_database(paths[0])
-            return paths[0]
-        return ""
+        return self.picker.detect()
 
     def set_database(self, path):
         path = (path or "").strip()
         if path and os.path.abspath(path) == os.path.abspath(self.db_path or "-"):
             return
         self.db_path = path
-        self.db_edit.setText(path)
+        self.picker.set_path(path)
         epsg = None
         if path:
             try:

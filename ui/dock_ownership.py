@@ -8,16 +8,17 @@ before commit). After an edit the QGIS layers of the database are reloaded.
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import (QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
+from qgis.PyQt.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
                                  QListWidgetItem, QMessageBox, QProgressBar, QPushButton, QTabWidget,
                                  QVBoxLayout, QWidget)
 
 from ..core.ownership import disputes, history, queries
 from ..core.township_db import DatabaseError, TownshipDB
+from .database_picker import DatabasePicker
 from .ownership_actions import OwnershipActions
 from .ownership_dispute_layer import DisputeLayer
 from .ownership_highlight import PlotHighlighter
-from .ownership_layers import find_dk_layer, layer_source, load_dk_layer
+from .ownership_layers import find_dk_layer, load_dk_layer
 from .ownership_panels import DisputePanel, HouseholdPanel, LogPanel, PlotPanel
 
 
@@ -40,10 +41,8 @@ class OwnershipDock(OwnershipActions, QgsDockWidget):
 
     # --- layout ------------------------------------------------------------------------
     def _build(self):
-        self.db_label = QLabel(self.tr("No township database"))
-        self.db_label.setObjectName("databaseLabel")
-        choose = QPushButton(self.tr("Choose…"))
-        choose.clicked.connect(self.choose_database)
+        self.picker = DatabasePicker(self.iface)
+        self.picker.chosen.connect(self.set_database)
         self.search = QLineEdit()
         self.search.setObjectName("searchEdit")
         self.search.setPlaceholderText(self.tr("Search plot code or name, contractor, member or ID number"))
@@ -67,15 +66,13 @@ class OwnershipDock(OwnershipActions, QgsDockWidget):
         self.status.setObjectName("statusLabel")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        top, bottom = QHBoxLayout(), QHBoxLayout()
-        top.addWidget(self.db_label, 1)
-        top.addWidget(choose)
+        bottom = QHBoxLayout()
         for w in (self.undo_button, self.redo_button, self.progress, self.cancel_button):
             bottom.addWidget(w)
         bottom.addStretch(1)
         body = QWidget()
         lay = QVBoxLayout(body)
-        lay.addLayout(top)
+        lay.addWidget(self.picker)
         lay.addWidget(self.search)
         lay.addWidget(self.results)
         lay.addWidget(self.tabs, 1)
@@ -109,15 +106,10 @@ class OwnershipDock(OwnershipActions, QgsDockWidget):
     # --- database and layers -------------------------------------------------------------
     def _detect(self, *_):
         if self.path is None:
-            layer = find_dk_layer()
-            if layer is not None:
-                self.set_database(layer_source(layer)[0])
+            self.picker.detect()
 
     def choose_database(self):
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Township database"), "",
-                                              self.tr("GeoPackage (*.gpkg)"))
-        if path:
-            self.set_database(path)
+        self.picker.browse()
 
     def set_database(self, path):
         try:
@@ -126,8 +118,7 @@ class OwnershipDock(OwnershipActions, QgsDockWidget):
             return self.show_status(str(exc), error=True)
         self._close_db()
         self.path, self.db = path, db
-        self.db_label.setText(path)
-        self.db_label.setToolTip(path)
+        self.picker.set_path(path)
         self.dk_layer = find_dk_layer(path) or load_dk_layer(path, self.tr("DK plots"))
         if self.dk_layer is not None:
             self.dk_layer.selectionChanged.connect(self.on_selection)
