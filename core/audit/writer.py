@@ -7,6 +7,9 @@ from ..gpkg_blob import blob_of
 from .values import (AUDIT, WHOLE_ROW, AuditError, audit_text, key_field, new_batch_id, stored,
                      who_am_i)
 
+_COLUMNS = ("at", "who", "action", "table_name", "key", "field", "old_value", "new_value", "batch",
+            "row_fid", "ref_batch", "note")
+
 
 class AuditWriter:
     error = AuditError                # what a missing row raises (ownership: OwnershipError)
@@ -23,7 +26,7 @@ class AuditWriter:
         self.count = 0                # audit rows written
         self.tables = set()           # UPPER names of the tables written
         self._meta = {}
-        self._audit_columns = None    # read on first use: qq_audit may be created after us
+        self._insert = None           # built on first use: qq_audit may be created after us
 
     # --- reading ------------------------------------------------------------------
     def meta(self, table: str):
@@ -69,15 +72,14 @@ class AuditWriter:
     def record(self, table: str, key, field: str, old: Optional[str], new: Optional[str],
                row_fid=None, note: Optional[str] = None):
         """One qq_audit row; columns an older qq_audit lacks are left out."""
-        if self._audit_columns is None:
-            self._audit_columns = set(self.db.columns(AUDIT))
-        values = (("at", self.at), ("who", self.who), ("action", self.action), ("table_name", table),
-                  ("key", key), ("field", field), ("old_value", old), ("new_value", new),
-                  ("batch", self.batch), ("row_fid", row_fid), ("ref_batch", self.ref_batch),
-                  ("note", note or self.note or None))
-        items = [(k, v) for k, v in values if k.upper() in self._audit_columns]
-        self.db.conn.execute("INSERT INTO qq_audit (%s) VALUES (%s)" % (
-            ", ".join('"%s"' % k for k, _ in items), ", ".join("?" * len(items))), [v for _, v in items])
+        if self._insert is None:
+            have = set(self.db.columns(AUDIT))
+            self._present = [i for i, name in enumerate(_COLUMNS) if name.upper() in have]
+            self._insert = "INSERT INTO qq_audit (%s) VALUES (%s)" % (
+                ", ".join('"%s"' % _COLUMNS[i] for i in self._present), ", ".join("?" * len(self._present)))
+        values = (self.at, self.who, self.action, table, key, field, old, new, self.batch, row_fid,
+                  self.ref_batch, note or self.note or None)
+        self.db.conn.execute(self._insert, [values[i] for i in self._present])
         self.tables.add(table.upper())
         self.count += 1
 
