@@ -135,6 +135,12 @@ def mu_to_m2(mu) -> Optional[Decimal]:
     return None if d is None else (d * 10000 / 15).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# --- 界址点 (codes.md §4) ----------------------------------------------------
+
+JZD_MERGE_TOL = 0.05   # m: boundary points closer than this are one point
+JZD_ANGLE_TOL = 5.0    # degrees: a vertex turning less is not a 界址点 (unless a junction)
+
+
 # --- code structure -------------------------------------------------------
 
 CODE_PATTERNS = {

@@ -143,7 +143,8 @@ class BuildBoundaryAlgorithm(QueQuanAlgorithm):
             "有未解决界址争议的两地块之间为争议界。写入前自动备份到同目录 backup 文件夹，在一个事务中完成并记入 qq_audit。")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        from ..core.boundary.build import DEFAULT_ANGLE_TOL, DEFAULT_MERGE_TOL
+        # core.codes needs no third-party package: the dialog opens even without shapely
+        from ..core.codes import JZD_ANGLE_TOL as DEFAULT_ANGLE_TOL, JZD_MERGE_TOL as DEFAULT_MERGE_TOL
         database_parameter(self)
         self.addParameter(QgsProcessingParameterNumber(
             "ANGLE_TOL", self.tr("角度容差（度）：转角小于此值的节点不作界址点"),

@@ -6,9 +6,15 @@ from qgis.core import (QgsProcessing, QgsProcessingParameterBoolean, QgsProcessi
                        QgsProcessingParameterFile, QgsProcessingParameterFileDestination,
                        QgsProcessingParameterString, QgsProcessingParameterVectorLayer)
 
-from ..core.exchange import ExchangeError, ImportCancelled
 from ..core.township_db import DatabaseError, check_epsg, create_database
 from .base import QueQuanAlgorithm, database_parameter, fail, require_dependencies
+
+
+def _exchange():
+    """core.exchange needs shapely/openpyxl: imported when an import runs, not on load."""
+    from ..core import exchange
+    return exchange
+
 
 POLICIES = ("skip", "replace", "abort")
 POLICY_LABELS = ["跳过冲突记录并列出（默认）", "替换数据库中的已有记录", "有冲突即中止导入"]
@@ -105,10 +111,10 @@ class ImportSubmissionAlgorithm(_ImportBase):
                 encoding=self.parameterAsString(parameters, "ENCODING", context) or None,
                 strict=self.parameterAsBoolean(parameters, "STRICT", context),
                 is_canceled=feedback.isCanceled)
-        except ImportCancelled:
+        except _exchange().ImportCancelled:
             feedback.pushInfo("导入已取消，数据库未改变")
             return {}
-        except ExchangeError as exc:
+        except _exchange().ExchangeError as exc:
             fail(str(exc))
         return self._finish(report, parameters, context, feedback, db_path)
 
@@ -157,10 +163,10 @@ class ImportLayerAlgorithm(_ImportBase):
                 encoding=self.parameterAsString(parameters, "ENCODING", context) or None,
                 strict=self.parameterAsBoolean(parameters, "STRICT", context),
                 is_canceled=feedback.isCanceled)
-        except ImportCancelled:
+        except _exchange().ImportCancelled:
             feedback.pushInfo("导入已取消，数据库未改变")
             return {}
-        except ExchangeError as exc:
+        except _exchange().ExchangeError as exc:
             fail(str(exc))
         return self._finish(report, parameters, context, feedback, db_path)
 

@@ -20,6 +20,7 @@ import shapely
 
 from ..audit import AuditWriter, new_batch_id
 from ..backup import backup_database
+from ..codes import JZD_ANGLE_TOL, JZD_MERGE_TOL
 from ..boundary_points import build_boundary
 from ..plugin_tables import ensure_plugin_tables, get_setting, set_setting
 from .bulk import replace_layer
@@ -28,8 +29,8 @@ from .data import (boxes_around, fids_in_boxes, plot_labels, plot_pointers, plot
 
 BUILD_ACTION = "生成界址点线"
 PARTIAL_ACTION = "更新界址点线"
-DEFAULT_ANGLE_TOL = 5.0       # degrees: a vertex turning less is not a 界址点 (unless a junction)
-DEFAULT_MERGE_TOL = 0.05      # m: codes.md §4, boundary points closer are one point
+DEFAULT_ANGLE_TOL = JZD_ANGLE_TOL
+DEFAULT_MERGE_TOL = JZD_MERGE_TOL
 OUTSIDE_TEXT = "无"           # PLDWQLR/PLDWZJR of a line with nothing beyond it (M fields)
 KJZB_MAX = 254
 _SETTINGS = ("boundary.angle_tol", "boundary.merge_tol")
