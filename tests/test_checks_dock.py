@@ -12,7 +12,9 @@ import pytest
 
 pytest.importorskip("quequan.checks.persistence", reason="checks.persistence not installed")
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRectangle, QgsVectorLayer  # noqa: E402
+from qgis.core import QgsProject, QgsRectangle  # noqa: E402
+
+from dock_helpers import add_dk_layer, chinese, is_chinese, tr_sources, ts_messages, ui_files  # noqa: E402
 
 VILLAGE = "370832110204"
 G1, G2 = VILLAGE + "01", VILLAGE + "02"
@@ -63,13 +65,7 @@ def township(tmp_path):
 
 @pytest.fixture
 def dk_layer(township, qgis_iface):
-    layer = QgsVectorLayer(township + "|layername=DK", "DK", "ogr")
-    assert layer.isValid()
-    QgsProject.instance().addMapLayer(layer)
-    canvas = qgis_iface.mapCanvas()
-    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:4526"))
-    canvas.setLayers([layer])
-    canvas.setExtent(layer.extent())
+    layer = add_dk_layer(township, qgis_iface.mapCanvas())
     yield layer
     QgsProject.instance().removeAllMapLayers()
 
@@ -353,8 +349,7 @@ def test_demo_township_with_defects(demo_defects, tmp_path, qgis_iface, qtbot):
     path = str(tmp_path / "demo.gpkg")
     shutil.copy(demo_defects[0], path)
     manifest = demo_defects[1]
-    layer = QgsVectorLayer(path + "|layername=DK", "DK", "ogr")
-    QgsProject.instance().addMapLayer(layer)
+    layer = add_dk_layer(path)
     canvas = qgis_iface.mapCanvas()
     canvas.setDestinationCrs(layer.crs())
     d = ChecksDock(qgis_iface)
@@ -395,17 +390,7 @@ def test_demo_township_with_defects(demo_defects, tmp_path, qgis_iface, qtbot):
 
 def _tr_sources():
     """(context, English source) of every tr() literal and tr'd table in the dock's modules."""
-    import ast
-    import glob
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = set()
-    for path in [os.path.join(root, "ui", "dock_checks.py")] + glob.glob(os.path.join(root, "ui", "check_*.py")):
-        tree = ast.parse(open(path, encoding="utf-8").read())
-        for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
-            for node in ast.walk(cls):
-                if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "tr" and node.args \
-                        and isinstance(node.args[0], ast.Constant):
-                    out.add((cls.name, node.args[0].value))
+    out = tr_sources(ui_files("dock_checks.py", "check_*.py"))
     from quequan.ui import check_error_layer, check_filter_bar, check_results_model, check_rule_tree
     from quequan.ui import check_run_panel
     out |= {("CheckResultsModel", label) for _, label in check_results_model.CheckResultsModel.COLUMNS}
@@ -418,30 +403,14 @@ def _tr_sources():
 
 
 def test_every_ui_string_has_a_chinese_translation():
-    import xml.etree.ElementTree as ET
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ts = ET.parse(os.path.join(root, "i18n", "checks_zh_CN.ts")).getroot()
-    have = {(c.findtext("name"), m.findtext("source")): m.findtext("translation")
-            for c in ts.iter("context") for m in c.iter("message")}
+    have = ts_messages("checks_zh_CN.ts")
     missing = sorted(_tr_sources() - set(have))
     assert missing == []
-    assert all(have[k] and any(ord(ch) > 0x2E80 for ch in have[k]) for k in _tr_sources())
+    assert all(is_chinese(have[k]) for k in _tr_sources())
 
 
 def test_dock_in_chinese(qgis_iface, qtbot, tmp_path):
-    import shutil
-    import subprocess
-    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
-    if shutil.which("lrelease") is None:
-        pytest.skip("lrelease not installed")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    qm = str(tmp_path / "checks_zh_CN.qm")
-    subprocess.run(["lrelease", "-silent", os.path.join(root, "i18n", "checks_zh_CN.ts"), "-qm", qm],
-                   check=True)
-    tr = QTranslator()
-    assert tr.load(qm)
-    QCoreApplication.installTranslator(tr)
-    try:
+    with chinese("checks_zh_CN.ts", tmp_path):
         from quequan.ui.dock_checks import ChecksDock
         d = ChecksDock(qgis_iface)
         qtbot.addWidget(d)
@@ -450,5 +419,3 @@ def test_dock_in_chinese(qgis_iface, qtbot, tmp_path):
         assert d.model.headerData(0, 1) == "规则"
         assert d.run_panel.scope_combo.itemText(0) == "全镇"
         d.shutdown()
-    finally:
-        QCoreApplication.removeTranslator(tr)

@@ -2,7 +2,6 @@
 saved mappings, merges, and quequan:importlayer."""
 import csv
 import json
-import os
 
 import pytest
 import shapely
@@ -13,18 +12,8 @@ from quequan.core.exchange import (ExchangeError, FieldMapping, import_layer, lo
 from quequan.core.exchange.dbf import DbfField
 from quequan.core.exchange.shapefile import write_shapefile
 from quequan.core.township_db import TownshipDB, create_database
+import import_helpers as F  # tests/ is on sys.path (conftest)
 
-
-def _load_fixtures():
-    import importlib.util
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "test_import_fixtures.py")
-    spec = importlib.util.spec_from_file_location("quequan_test_import_fixtures", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-F = _load_fixtures()
 FBF = "43042410120401"
 X0, Y0 = 38480000.0, 3010000.0
 

@@ -9,19 +9,7 @@ import shapely.affinity
 from quequan.core import schema
 from quequan.core.exchange import ExchangeError, export_submission_layout, import_submission
 from quequan.core.township_db import create_database
-
-
-def _load_fixtures():
-    """tests/test_import_fixtures.py (tests/ is not on sys.path under --import-mode=importlib)."""
-    import importlib.util
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "test_import_fixtures.py")
-    spec = importlib.util.spec_from_file_location("quequan_test_import_fixtures", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-F = _load_fixtures()
+import import_helpers as F  # tests/ is on sys.path (conftest)
 
 
 def _vector(root, layer):

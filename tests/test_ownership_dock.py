@@ -5,11 +5,12 @@ import sys
 
 import pytest
 import shapely
-from qgis.core import QgsProject, QgsVectorLayer
+from qgis.core import QgsProject
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox
 
 sys.path.insert(0, os.path.dirname(__file__))
+from dock_helpers import add_dk_layer, chinese, is_chinese, tr_sources, ts_messages, ui_files  # noqa: E402
 from test_ownership_core import contents  # noqa: E402
 from test_ownership_sample import FBF1, X0, Y0, build_sample, make_id  # noqa: E402
 
@@ -28,9 +29,7 @@ def dk(n):
 @pytest.fixture
 def township(tmp_path, qgis_app):
     path = build_sample(str(tmp_path / "township.gpkg"))
-    layer = QgsVectorLayer("%s|layername=DK" % path, "DK", "ogr")
-    assert layer.isValid()
-    QgsProject.instance().addMapLayer(layer)
+    layer = add_dk_layer(path)
     yield path, layer
     QgsProject.instance().removeAllMapLayers()
 
@@ -303,8 +302,7 @@ def test_demo_township_reassign(qgis_app, qgis_iface, qtbot, tmp_path, monkeypat
     src = request.getfixturevalue("demo_db")
     path = str(tmp_path / "demo.gpkg")
     shutil.copy(src, path)
-    layer = QgsVectorLayer("%s|layername=DK" % path, "DK", "ogr")
-    QgsProject.instance().addMapLayer(layer)
+    layer = add_dk_layer(path)
     d = OwnershipDock(qgis_iface)
     qtbot.addWidget(d)
     try:
@@ -337,47 +335,19 @@ def test_demo_township_reassign(qgis_app, qgis_iface, qtbot, tmp_path, monkeypat
 
 def _tr_sources():
     """(context, source) of every self.tr("…") in the dock's modules (the mixin speaks as the dock)."""
-    import ast
-    import glob
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = set()
-    for path in [os.path.join(root, "ui", "dock_ownership.py")] + glob.glob(
-            os.path.join(root, "ui", "ownership_*.py")):
-        tree = ast.parse(open(path, encoding="utf-8").read())
-        for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
-            ctx = "OwnershipDock" if cls.name == "OwnershipActions" else cls.name
-            for node in ast.walk(cls):
-                if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "tr" and node.args \
-                        and isinstance(node.args[0], ast.Constant):
-                    out.add((ctx, node.args[0].value))
-    return out
+    return tr_sources(ui_files("dock_ownership.py", "ownership_*.py"), {"OwnershipActions": "OwnershipDock"})
 
 
 def test_every_ui_string_has_a_chinese_translation():
-    import xml.etree.ElementTree as ET
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ts = ET.parse(os.path.join(root, "i18n", "ownership_zh_CN.ts")).getroot()
-    have = {(c.findtext("name"), m.findtext("source")): m.findtext("translation")
-            for c in ts.iter("context") for m in c.iter("message")}
+    have = ts_messages("ownership_zh_CN.ts")
     sources = _tr_sources()
     assert len(sources) > 100 and sorted(sources - set(have)) == []
-    assert all(any(ord(ch) > 0x2E80 for ch in have[k]) for k in sources if k[1] != "GeoPackage (*.gpkg)")
+    assert all(is_chinese(have[k]) for k in sources if k[1] != "GeoPackage (*.gpkg)")
     assert have[("QueQuanPlugin", "Plot ownership")] == "地块权属"      # the plugin's menu entry
 
 
 def test_dock_in_chinese(township, qgis_iface, qtbot, tmp_path):
-    import subprocess
-    from qgis.PyQt.QtCore import QCoreApplication, QTranslator
-    if shutil.which("lrelease") is None:
-        pytest.skip("lrelease not installed")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    qm = str(tmp_path / "ownership_zh_CN.qm")
-    subprocess.run(["lrelease", "-silent", os.path.join(root, "i18n", "ownership_zh_CN.ts"), "-qm", qm],
-                   check=True)
-    tr = QTranslator()
-    assert tr.load(qm)
-    QCoreApplication.installTranslator(tr)
-    try:
+    with chinese("ownership_zh_CN.ts", tmp_path):
         d = OwnershipDock(qgis_iface)
         qtbot.addWidget(d)
         assert d.windowTitle() == "地块权属"
@@ -387,5 +357,3 @@ def test_dock_in_chinese(township, qgis_iface, qtbot, tmp_path):
         township[1].selectByIds([fid_of(township[1], dk(1))])
         assert d.plot_panel.selection.text() == "地图上已选 1 个地块"
         d.shutdown()
-    finally:
-        QCoreApplication.removeTranslator(tr)
