@@ -48,13 +48,9 @@ class Boundary:
     next_number: int = 1
 
 
-def _rings(polys: np.ndarray):
-    """Rings of the plots (in the given order): coords, ring of each coord, ring tables."""
-    parts, part_plot = shapely.get_parts(polys, return_index=True)
-    part_no = np.zeros(len(parts), dtype=np.int64)
-    if len(parts):
-        first = np.r_[0, np.flatnonzero(np.diff(part_plot)) + 1]
-        part_no = np.arange(len(parts)) - np.repeat(first, np.diff(np.r_[first, len(parts)]))
+def part_rings(parts: np.ndarray):
+    """Every ring of polygon parts, vectorised: (rings, part of each ring, is it a hole,
+    0 for an exterior ring / 1 + its index among the part's holes). Exteriors come first."""
     n_holes = shapely.get_num_interior_rings(parts)
     hole_part = np.repeat(np.arange(len(parts)), n_holes)
     hole_k = np.arange(len(hole_part)) - np.repeat(np.cumsum(n_holes) - n_holes, n_holes)
@@ -63,6 +59,17 @@ def _rings(polys: np.ndarray):
     r_part = np.concatenate([np.arange(len(parts)), hole_part])
     r_hole = np.concatenate([np.zeros(len(parts), bool), np.ones(len(hole_part), bool)])
     r_k = np.concatenate([np.zeros(len(parts), np.int64), hole_k + 1])
+    return rings, r_part, r_hole, r_k
+
+
+def _rings(polys: np.ndarray):
+    """Rings of the plots (in the given order): coords, ring of each coord, ring tables."""
+    parts, part_plot = shapely.get_parts(polys, return_index=True)
+    part_no = np.zeros(len(parts), dtype=np.int64)
+    if len(parts):
+        first = np.r_[0, np.flatnonzero(np.diff(part_plot)) + 1]
+        part_no = np.arange(len(parts)) - np.repeat(first, np.diff(np.r_[first, len(parts)]))
+    rings, r_part, r_hole, r_k = part_rings(parts)
     order = np.lexsort((r_k, part_no[r_part], part_plot[r_part]))
     rings, r_part, r_hole = rings[order], r_part[order], r_hole[order]
     coords, ring_of = shapely.get_coordinates(rings, return_index=True)

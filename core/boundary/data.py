@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 
 from ..codelists import DKLB_NAMES
+from ..geometry_repair import repair_polygon
 from ..gpkg_blob import envelope_of, wkb_of
 
 DK_FIELDS = ("DKBM", "DKMC", "DKLB", "ZJRXM", "DKDZ", "DKNZ", "DKXZ", "DKBZ", "KJZB")
@@ -111,20 +112,8 @@ def _areal(geoms: np.ndarray) -> np.ndarray:
     geoms[present & ~areal] = None
     bad = np.flatnonzero(present & areal & ~shapely.is_valid(geoms))
     for i in bad.tolist():
-        geoms[i] = _repair(geoms[i])
+        geoms[i] = repair_polygon(geoms[i])
     return geoms
-
-
-def _repair(g):
-    try:
-        parts = shapely.get_parts(shapely.make_valid(g))
-        parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
-        if not len(parts):
-            return None
-        out = shapely.union_all(parts)
-        return None if out.is_empty else out
-    except Exception:  # noqa: BLE001 (GEOS errors on degenerate input)
-        return None
 
 
 def fids_in_boxes(db, layer: str, boxes: Sequence) -> Optional[List[int]]:

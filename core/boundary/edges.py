@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from ..boundary_points import part_rings
+
 SHARED_QUANTUM = 0.001      # m: edges whose end points agree at this grid are one edge
 
 
@@ -37,13 +39,7 @@ def plot_edges(polys: np.ndarray, only=None) -> Edges:
         z = np.zeros((0, 2))
         return Edges(np.zeros(0, np.int64), z, z, np.zeros(0), z)
     parts, part_of = shapely.get_parts(polys[idx], return_index=True)
-    n_holes = shapely.get_num_interior_rings(parts)
-    hole_part = np.repeat(np.arange(len(parts)), n_holes)
-    hole_k = np.arange(len(hole_part)) - np.repeat(np.cumsum(n_holes) - n_holes, n_holes)
-    rings = np.concatenate([shapely.get_exterior_ring(parts),
-                            shapely.get_interior_ring(parts[hole_part], hole_k)])
-    ring_part = np.concatenate([np.arange(len(parts)), hole_part])
-    ring_hole = np.concatenate([np.zeros(len(parts), bool), np.ones(len(hole_part), bool)])
+    rings, ring_part, ring_hole, _ = part_rings(parts)
     coords, ring_of = shapely.get_coordinates(rings, return_index=True)
     same = ring_of[1:] == ring_of[:-1]
     k = np.flatnonzero(same)
