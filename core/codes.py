@@ -1,5 +1,6 @@
 """Code structures, GB 11643 ID numbers and 亩 conversion (spec codes.md)."""
 import datetime as _dt
+import functools
 import re
 from decimal import Decimal, ROUND_HALF_UP
 from typing import Optional
@@ -34,6 +35,48 @@ def is_empty_id(value) -> bool:
         return True
     return all(ch in EMPTY_ID_CHARS for ch in str(value))
 
+
+# --- values as read from the database --------------------------------------
+
+def text(value) -> str:
+    """A code or name as trimmed text ('' for NULL); integral floats without '.0'."""
+    if value.__class__ is str:
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value) -> Optional[_dt.date]:
+    """A date from GeoPackage DATE text ('YYYY-MM-DD', also with a time), 'YYYYMMDD' or a
+    date object; None when it is none of these."""
+    if value is None:
+        return None
+    if value.__class__ is str:
+        return _parse_date_text(value)
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return _parse_date_text(str(value))
+
+
+@functools.lru_cache(maxsize=4096)   # a township uses a few hundred distinct dates
+def _parse_date_text(text_value: str) -> Optional[_dt.date]:
+    s = text_value.strip()
+    try:
+        if len(s) >= 10 and s[4] in "-/." and s[7] in "-/.":
+            return _dt.date(int(s[:4]), int(s[5:7]), int(s[8:10]))
+        if len(s) >= 8 and s[:8].isdigit():
+            return _dt.date(int(s[:4]), int(s[4:6]), int(s[6:8]))
+    except ValueError:
+        return None
+    return None
+
+
+# --- ID numbers (GB 11643) ----------------------------------------------------
 
 def id_check_char(first17: str) -> str:
     s = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS))

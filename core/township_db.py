@@ -184,8 +184,9 @@ class TownshipDB:
 
     # --- reading ---------------------------------------------------------
     def read(self, table: str, fields: Optional[Sequence[str]] = None,
-             where: str = "", params: Sequence = ()) -> List[dict]:
-        """Rows as dicts keyed by UPPER field code; missing fields read as None."""
+             where: str = "", params: Sequence = (), order: str = "") -> List[dict]:
+        """Rows as dicts keyed by UPPER field code; missing fields read as None.
+        order: an ORDER BY expression (stored column names), default the table's order."""
         if not self.has(table):
             return []
         cols = self.columns(table)
@@ -199,6 +200,8 @@ class TownshipDB:
         sql = 'SELECT %s FROM "%s"' % (sel, self.name(table))
         if where:
             sql += " WHERE " + where
+        if order:
+            sql += " ORDER BY " + order
         out = []
         for row in self.conn.execute(sql, params):
             d = dict.fromkeys(wanted)

@@ -6,8 +6,6 @@ awareness, checks.md §1), scope, object labels and the Finding factory.
 Rows are read whole (not scoped): cross-household rules (A09, X01) must see
 the entire township; only the reporting is limited to the scope.
 """
-import datetime as _dt
-import functools
 import gc
 import hashlib
 import json
@@ -15,6 +13,7 @@ from contextlib import contextmanager
 from typing import Dict, Iterable, List, Optional, Sequence, Set
 
 from ...core import codes, schema
+from ...core.codes import parse_date, text  # noqa: F401 (the rules import them from here)
 from ..finding import Finding
 from .table_columns import ROW_TABLES, TableColumns
 
@@ -58,17 +57,6 @@ def gc_paused():
     finally:
         if was:
             gc.enable()
-
-
-def text(value) -> str:
-    """A code or name as trimmed text ('' for NULL); integers without '.0'."""
-    if value.__class__ is str:
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def empty_id(value) -> bool:
@@ -294,32 +282,6 @@ _NAME_FIELD = {"DK": "DKMC", "CBF": "CBFMC", "CBF_JTCY": "CYXM", "FBF": "FBFMC",
 def object_name(table: str, row: dict) -> str:
     fld = _NAME_FIELD.get(table)
     return text(row.get(fld)) if fld else ""
-
-
-def parse_date(value):
-    """A date from GeoPackage DATE text, 'YYYYMMDD', a datetime text or a date object."""
-    if value is None:
-        return None
-    if value.__class__ is str:
-        return _parse_date_text(value)
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    return _parse_date_text(str(value))
-
-
-@functools.lru_cache(maxsize=4096)   # a township uses a few hundred distinct dates
-def _parse_date_text(text_value: str):
-    s = text_value.strip()
-    try:
-        if len(s) >= 10 and s[4] in "-/." and s[7] in "-/.":
-            return _dt.date(int(s[:4]), int(s[5:7]), int(s[8:10]))
-        if len(s) >= 8 and s[:8].isdigit():
-            return _dt.date(int(s[:4]), int(s[4:6]), int(s[6:8]))
-    except ValueError:
-        return None
-    return None
 
 
 # Code formats (checks.md A04) as (length, allowed last letters): ASCII digits only, so a
