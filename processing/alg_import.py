@@ -79,6 +79,21 @@ class _ImportBase(QueQuanAlgorithm):
                 "ERRORS": len(report.errors), "EDGE_ERRORS": len(report.edge.findings),
                 "BACKUP": report.backup or ""}
 
+    def _import(self, run, parameters, context, feedback, db_path):
+        """run(**common options) -> ImportReport; a cancel or a refused import answered here."""
+        exchange = _exchange()
+        try:
+            report = run(on_collision=self._policy(parameters, context),
+                         encoding=self.parameterAsString(parameters, "ENCODING", context) or None,
+                         strict=self.parameterAsBoolean(parameters, "STRICT", context),
+                         is_canceled=feedback.isCanceled)
+        except exchange.ImportCancelled:
+            feedback.pushInfo("导入已取消，数据库未改变")
+            return {}
+        except exchange.ExchangeError as exc:
+            fail(str(exc))
+        return self._finish(report, parameters, context, feedback, db_path)
+
     def _policy(self, parameters, context):
         return POLICIES[self.parameterAsEnum(parameters, "ON_COLLISION", context)]
 
@@ -105,18 +120,8 @@ class ImportSubmissionAlgorithm(_ImportBase):
         if not folder or not os.path.isdir(folder):
             fail("找不到交付数据文件夹：%s" % folder)
         db_path = self._database(parameters, context, feedback, _delivery_epsg(folder))
-        try:
-            report = import_submission(
-                folder, db_path, feedback.setProgress, on_collision=self._policy(parameters, context),
-                encoding=self.parameterAsString(parameters, "ENCODING", context) or None,
-                strict=self.parameterAsBoolean(parameters, "STRICT", context),
-                is_canceled=feedback.isCanceled)
-        except _exchange().ImportCancelled:
-            feedback.pushInfo("导入已取消，数据库未改变")
-            return {}
-        except _exchange().ExchangeError as exc:
-            fail(str(exc))
-        return self._finish(report, parameters, context, feedback, db_path)
+        return self._import(lambda **common: import_submission(folder, db_path, feedback.setProgress, **common),
+                            parameters, context, feedback, db_path)
 
 
 class ImportLayerAlgorithm(_ImportBase):
@@ -153,22 +158,12 @@ class ImportLayerAlgorithm(_ImportBase):
         source = layer.source()
         db_path = self._database(parameters, context, feedback,
                                  _epsg_of(layer.crs().authid()))
-        try:
-            report = import_layer(
-                source, db_path, self.parameterAsFile(parameters, "MAPPING", context) or None,
-                self.parameterAsFile(parameters, "LEDGER", context) or None, feedback.setProgress,
-                mapping_name=self.parameterAsString(parameters, "MAPPING_NAME", context) or None,
-                save_mapping_as=self.parameterAsString(parameters, "SAVE_MAPPING", context) or None,
-                on_collision=self._policy(parameters, context),
-                encoding=self.parameterAsString(parameters, "ENCODING", context) or None,
-                strict=self.parameterAsBoolean(parameters, "STRICT", context),
-                is_canceled=feedback.isCanceled)
-        except _exchange().ImportCancelled:
-            feedback.pushInfo("导入已取消，数据库未改变")
-            return {}
-        except _exchange().ExchangeError as exc:
-            fail(str(exc))
-        return self._finish(report, parameters, context, feedback, db_path)
+        return self._import(lambda **common: import_layer(
+            source, db_path, self.parameterAsFile(parameters, "MAPPING", context) or None,
+            self.parameterAsFile(parameters, "LEDGER", context) or None, feedback.setProgress,
+            mapping_name=self.parameterAsString(parameters, "MAPPING_NAME", context) or None,
+            save_mapping_as=self.parameterAsString(parameters, "SAVE_MAPPING", context) or None,
+            **common), parameters, context, feedback, db_path)
 
 
 def _epsg_of(authid):
