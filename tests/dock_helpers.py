@@ -78,3 +78,15 @@ def add_dk_layer(path, canvas=None):
         canvas.setLayers([layer])
         canvas.setExtent(layer.extent())
     return layer
+
+
+@contextlib.contextmanager
+def shown_dock(cls, iface, qtbot):
+    """A dock of class cls shown for a test, shut down afterwards."""
+    d = cls(iface)
+    qtbot.addWidget(d)
+    d.show()
+    try:
+        yield d
+    finally:
+        d.shutdown()

@@ -14,7 +14,8 @@ pytest.importorskip("quequan.checks.persistence", reason="checks.persistence not
 
 from qgis.core import QgsProject, QgsRectangle  # noqa: E402
 
-from dock_helpers import add_dk_layer, chinese, is_chinese, tr_sources, ts_messages, ui_files  # noqa: E402
+from dock_helpers import (add_dk_layer, chinese, is_chinese, shown_dock, tr_sources,  # noqa: E402
+                          ts_messages, ui_files)
 
 VILLAGE = "370832110204"
 G1, G2 = VILLAGE + "01", VILLAGE + "02"
@@ -73,11 +74,8 @@ def dk_layer(township, qgis_iface):
 @pytest.fixture
 def dock(qgis_iface, qtbot, dk_layer):
     from quequan.ui.dock_checks import ChecksDock
-    d = ChecksDock(qgis_iface)
-    qtbot.addWidget(d)
-    d.show()
-    yield d
-    d.shutdown()
+    with shown_dock(ChecksDock, qgis_iface, qtbot) as d:
+        yield d
 
 
 def run_and_wait(dock, qtbot, **kwargs):

@@ -10,7 +10,8 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QDialog, QDialogButtonBox
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dock_helpers import add_dk_layer, chinese, is_chinese, tr_sources, ts_messages, ui_files  # noqa: E402
+from dock_helpers import (add_dk_layer, chinese, is_chinese, shown_dock, tr_sources,  # noqa: E402
+                          ts_messages, ui_files)
 from test_ownership_core import contents  # noqa: E402
 from test_ownership_sample import FBF1, X0, Y0, build_sample, make_id  # noqa: E402
 
@@ -36,11 +37,8 @@ def township(tmp_path, qgis_app):
 
 @pytest.fixture
 def dock(township, qgis_iface, qtbot):
-    d = OwnershipDock(qgis_iface)
-    qtbot.addWidget(d)
-    d.show()
-    yield d
-    d.shutdown()
+    with shown_dock(OwnershipDock, qgis_iface, qtbot) as d:
+        yield d
 
 
 def fid_of(layer, dkbm):
