@@ -5,7 +5,7 @@ search), shows the plot, its 承包方 with members, contract and register statu
 and runs each edit as a QgsTask (one transaction with audit rows, validated
 before commit). After an edit the QGIS layers of the database are reloaded.
 """
-from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
+from qgis.core import Qgis, QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
@@ -221,7 +221,10 @@ class OwnershipDock(OwnershipActions, QgsDockWidget):
         self.status.setText(text)
         self.status.setStyleSheet("color: %s;" % ("#c62828" if error else "#1a7f37"))
         bar = self.iface.messageBar()
-        (bar.pushWarning if error else bar.pushSuccess)("QueQuan", text.splitlines()[0] if text else "")
+        # pushMessage, not pushWarning/pushSuccess: the message bar of the test iface has only it;
+        # duration -1 = the level's default timeout (QGIS ≥ 3.18)
+        bar.pushMessage("QueQuan", text.splitlines()[0] if text else "",
+                        Qgis.Warning if error else Qgis.Success, -1)
 
     # --- search ------------------------------------------------------------------------------
     def run_search(self, text):
