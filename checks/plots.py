@@ -1,5 +1,5 @@
 """Plots (DK) as shapely arrays: the shared input of geometry-based rules."""
-from dataclasses import dataclass, field
+import os
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -11,33 +11,51 @@ DK_FIELDS = ("BSM", "DKBM", "DKMC", "DKLB", "SCMJ", "SCMJM", "DKDZ", "DKNZ", "DK
              "ZJRXM", "KJZB")
 
 
-@dataclass
 class PlotSet:
-    fids: np.ndarray                 # int
-    keys: List[str]                  # DKBM (or "fid:<n>" when empty)
-    rows: List[dict]                 # attributes
-    geoms: np.ndarray                # shapely objects as read (None = NULL/empty)
-    fbfbm: List[str] = field(default_factory=list)
-    valid: Optional[np.ndarray] = None
-    repaired: Optional[np.ndarray] = None   # valid copies used by later rules
-    crs_epsg: Optional[int] = None
+    """fids, keys (DKBM, or "fid:<n>" when empty), rows (attributes), geoms (shapely
+    objects as read, None = NULL/empty), fbfbm, valid, repaired (valid copies used by
+    later rules), crs_epsg. `rows` may be given as a callable: it is then called on
+    first access (the topology rules need only keys and shapes)."""
+
+    def __init__(self, fids: np.ndarray, keys: List[str], rows, geoms: np.ndarray,
+                 fbfbm: Optional[List[str]] = None, valid: Optional[np.ndarray] = None,
+                 repaired: Optional[np.ndarray] = None, crs_epsg: Optional[int] = None):
+        self.fids = fids
+        self.keys = keys
+        self._rows = rows
+        self.geoms = geoms
+        self.fbfbm = list(fbfbm) if fbfbm is not None else []
+        self.valid = valid
+        self.repaired = repaired
+        self.crs_epsg = crs_epsg
+
+    @property
+    def rows(self) -> List[dict]:
+        if callable(self._rows):
+            self._rows = self._rows()
+        return self._rows
+
+    @rows.setter
+    def rows(self, value):
+        self._rows = value
 
     @classmethod
     def from_wkb(cls, fids: Sequence[int], keys: Sequence, wkbs: Sequence,
-                 rows: Optional[List[dict]] = None, fbfbm: Optional[Sequence[str]] = None,
+                 rows=None, fbfbm: Optional[Sequence[str]] = None,
                  crs_epsg: Optional[int] = None) -> "PlotSet":
         arr = np.array([w if w else None for w in wkbs], dtype=object)
         geoms = shapely.from_wkb(arr, on_invalid="ignore")
         empty = shapely.is_empty(geoms) | shapely.is_missing(geoms)
         geoms = np.where(empty, None, geoms)
-        keys = [str(k).strip() if k not in (None, "") and str(k).strip() else "fid:%d" % f
-                for k, f in zip(keys, fids)]
+        keys = [key_text(k) or "fid:%d" % f for k, f in zip(keys, fids)]
         if fbfbm is None:
             fbfbm = [k[:14] if not k.startswith("fid:") else "" for k in keys]
-        ps = cls(np.asarray(fids, dtype=np.int64), keys, rows or [{} for _ in keys], geoms,
-                 list(fbfbm), crs_epsg=crs_epsg)
+        if rows is None:
+            rows = [{} for _ in keys]
+        ps = cls(np.asarray(fids, dtype=np.int64), keys, rows, geoms, list(fbfbm),
+                 crs_epsg=crs_epsg)
         # vectorised: None reads as not valid
-        ps.valid = shapely.is_valid(geoms).astype(bool) if len(geoms) else np.zeros(0, dtype=bool)
+        ps.valid = _is_valid(geoms)
         rep = geoms.copy()
         bad = np.flatnonzero(~ps.valid & ~shapely.is_missing(geoms))
         for i in bad:
@@ -50,7 +68,8 @@ class PlotSet:
 
     def present(self) -> np.ndarray:
         """Indices of plots with a usable (repaired) geometry."""
-        return np.flatnonzero(np.array([g is not None for g in self.repaired], dtype=bool))
+        return np.flatnonzero(~shapely.is_missing(self.repaired)) if len(self.keys) else \
+            np.zeros(0, dtype=np.int64)
 
     def point_of(self, i: int):
         g = self.repaired[i]
@@ -63,16 +82,41 @@ class PlotSet:
         return out
 
 
+def key_text(k) -> str:
+    """A key value as stripped text ('' for NULL)."""
+    if k.__class__ is str:
+        return k.strip()
+    return "" if k is None else str(k).strip()
+
+
+def _is_valid(geoms: np.ndarray) -> np.ndarray:
+    """shapely.is_valid, in two threads for large arrays (GEOS releases the GIL)."""
+    if not len(geoms):
+        return np.zeros(0, dtype=bool)
+    if len(geoms) < 20000 or (os.cpu_count() or 1) < 2:
+        return shapely.is_valid(geoms).astype(bool)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(2) as pool:
+        parts = list(pool.map(shapely.is_valid, np.array_split(geoms, 2)))
+    return np.concatenate(parts).astype(bool)
+
+
 def load_plots(ctx) -> PlotSet:
-    """DK of the township database (scope applied), cached in the context."""
+    """DK of the township database (scope applied), cached in the context. Only FID,
+    DKBM and the shapes are read; the other attributes (DK_FIELDS) on first use of
+    PlotSet.rows."""
     def factory():
-        rows, wkbs = ctx.db.read_geometries("DK", DK_FIELDS)
+        db = ctx.db
+        fids, cols, wkbs = db.read_geometry_columns("DK", ("DKBM",))
+        keys = cols["DKBM"]
         if ctx.scope is not None:
-            keep = [i for i, r in enumerate(rows) if ctx.in_scope(r.get("DKBM"))]
-            rows = [rows[i] for i in keep]
-            wkbs = [wkbs[i] for i in keep]
-        return PlotSet.from_wkb([r["FID"] for r in rows], [r.get("DKBM") for r in rows], wkbs,
-                                rows, crs_epsg=ctx.db.epsg("DK"))
+            keep = [i for i, k in enumerate(keys) if ctx.in_scope(k)]
+            fids, keys, wkbs = fids[keep], [keys[i] for i in keep], [wkbs[i] for i in keep]
+
+        def rows():
+            by_fid = {r["FID"]: r for r in db.read("DK", ("FID",) + DK_FIELDS)}
+            return [by_fid.get(f) or {"FID": f} for f in fids.tolist()]
+        return PlotSet.from_wkb(fids, keys, wkbs, rows, crs_epsg=db.epsg("DK"))
     return ctx.cached("plots", factory)
 
 

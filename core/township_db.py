@@ -9,8 +9,10 @@ import sqlite3
 from contextlib import contextmanager
 from typing import Dict, Iterable, List, Optional, Sequence
 
+import numpy as np
+
 from . import schema
-from .gpkg_blob import blob_of, register_functions, wkb_of
+from .gpkg_blob import blob_of, register_functions
 
 DEFAULT_EPSG = 4526
 
@@ -84,6 +86,27 @@ def create_database(path: str, epsg=DEFAULT_EPSG, overwrite: bool = False) -> st
 
 
 _TEXT_LEN = re.compile(r"^\s*TEXT\s*\((\d+)\)\s*$", re.I)
+
+_ENVELOPE = np.array([0, 32, 48, 48, 64, -1, -1, -1], dtype=np.int64)
+
+
+def wkbs_of(blobs: Sequence) -> List[Optional[bytes]]:
+    """gpkg_blob.wkb_of over many blobs at once: the flags bytes of all headers are read
+    with numpy from one joined buffer instead of one Python call per blob."""
+    blobs = list(blobs)
+    lens = np.array([0 if b is None else len(b) for b in blobs], dtype=np.int64)
+    if not len(blobs) or not lens.any():
+        return [None] * len(blobs)
+    buf = np.frombuffer(b"".join(b for b in blobs if b is not None), dtype=np.uint8)
+    buf = np.concatenate([buf, np.zeros(8, dtype=np.uint8)])   # headers of short blobs
+    start = np.cumsum(lens) - lens
+    ok = lens >= 8
+    s = np.where(ok, start, 0)
+    flags = buf[s + 3]
+    env = _ENVELOPE[(flags >> 1) & 0x07]
+    ok &= (buf[s] == 0x47) & (buf[s + 1] == 0x50) & ((flags & 0x10) == 0) & (env >= 0)
+    off = (8 + env).tolist()
+    return [b[o:] if k else None for b, o, k in zip(blobs, off, ok.tolist())]
 
 
 class TownshipDB:
@@ -211,24 +234,47 @@ class TownshipDB:
 
     def read_geometries(self, layer: str, fields: Sequence[str] = ()):
         """(rows, wkbs): attribute dicts with FID, and the WKB (None when NULL/empty)."""
+        wanted, present, data = self._fetch_with_geometry(layer, fields)
+        if data is None:
+            return [], []
+        keys = ["FID"] + present
+        rows = [dict(zip(keys, rec)) for rec in data]
+        if present != wanted:                    # fields the layer lacks read as None
+            order = ["FID"] + wanted
+            rows = [dict(dict.fromkeys(order), **r) for r in rows]
+        return rows, wkbs_of([rec[-1] for rec in data])
+
+    def read_geometry_columns(self, layer: str, fields: Sequence[str] = ()):
+        """(fids, columns, wkbs) in FID order, column-wise: fids an int64 array, columns
+        {FIELD: list of values} (None for a field the layer lacks), wkbs as in
+        read_geometries. One fetch and one numpy pass over the GeoPackage headers: no
+        Python work per row beyond the fetch, so the plots of a township read in a
+        fraction of a second."""
+        wanted, present, data = self._fetch_with_geometry(layer, fields)
+        if not data:
+            return np.zeros(0, dtype=np.int64), {f: [] for f in wanted}, []
+        table = list(zip(*data))
+        by_field = dict(zip(present, table[1:-1]))
+        n = len(data)
+        columns = {f: list(by_field[f]) if f in by_field else [None] * n for f in wanted}
+        return np.array(table[0], dtype=np.int64), columns, wkbs_of(table[-1])
+
+    def _fetch_with_geometry(self, layer: str, fields: Sequence[str]):
+        """(wanted fields, present fields, [(fid, *present, blob)] in FID order); data is
+        None without the layer or its geometry column."""
+        wanted = []
+        for f in fields:
+            if f.upper() != "FID" and f.upper() not in wanted:
+                wanted.append(f.upper())
         gcol = self.geometry_column(layer)
         if gcol is None or not self.has(layer):
-            return [], []
+            return wanted, [], None
         cols = self.columns(layer)
-        wanted = ["FID"] + [f.upper() for f in fields if f.upper() != "FID"]
         present = [f for f in wanted if f in cols]
-        sel = ", ".join('"%s"' % cols[f][0] for f in present)
         pk = self.primary_key(layer)
         sql = 'SELECT "%s", %s"%s" FROM "%s" ORDER BY "%s"' % (
-            pk, (sel + ", ") if sel else "", gcol, self.name(layer), pk)
-        rows, wkbs = [], []
-        for rec in self.conn.execute(sql):
-            d = dict.fromkeys(wanted)
-            d.update(zip(present, rec[1:-1]))
-            d["FID"] = rec[0]
-            rows.append(d)
-            wkbs.append(wkb_of(rec[-1]))
-        return rows, wkbs
+            pk, "".join('"%s", ' % cols[f][0] for f in present), gcol, self.name(layer), pk)
+        return wanted, present, self.conn.execute(sql).fetchall()
 
     def primary_key(self, table: str) -> str:
         for r in self.conn.execute('PRAGMA table_info("%s")' % self.name(table)):

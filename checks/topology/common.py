@@ -92,8 +92,8 @@ def topo_plots(ctx) -> TopoPlots:
         idx = ps.present()
         geoms = ps.repaired[idx] if len(idx) else np.empty(0, dtype=object)
         keys = [ps.keys[i] for i in idx]
-        rep = np.array([not ps.valid[i] for i in idx], dtype=bool)
-        order = sorted(range(len(keys)), key=lambda k: (keys[k], k))
+        rep = ~np.asarray(ps.valid, dtype=bool)[idx] if len(idx) else np.zeros(0, dtype=bool)
+        order = sorted(range(len(keys)), key=keys.__getitem__)    # stable: ties by position
         rank = np.empty(len(keys), dtype=np.int64)
         rank[order] = np.arange(len(keys))
         return TopoPlots(ps, idx, geoms, keys, [units[i] for i in idx], rep,
