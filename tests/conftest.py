@@ -65,3 +65,9 @@ def quequan_provider(qgis_app, qgis_processing):
     """The QueQuan provider registered once and kept alive (re-registered if a test removed it)."""
     from provider_helper import ensure_provider
     return ensure_provider()
+
+
+@pytest.fixture
+def provider(quequan_provider):
+    """The same, by the name the processing tests take it."""
+    return quequan_provider

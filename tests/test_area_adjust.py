@@ -355,11 +355,6 @@ def test_recompute_and_balance_leave_no_area_errors(tmp_path):
 
 # --- processing -------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    yield fx.ensure_provider()
-
-
 def test_processing_preview_apply_undo(provider, tmp_path):
     import processing
     from openpyxl import load_workbook

@@ -131,11 +131,6 @@ def test_unknown_level_is_refused(township):
 
 # --- processing -------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    yield fx.ensure_provider()
-
-
 def test_processing_group_table_and_report(provider, township, tmp_path):
     import processing
     from openpyxl import load_workbook

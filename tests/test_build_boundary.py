@@ -264,12 +264,6 @@ def test_partial_rebuild_after_a_merge_cleans_the_vanished_plot(tmp_path):
     assert _t16(path) == []
 
 
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    import test_area_fixtures as fx
-    yield fx.ensure_provider()
-
-
 def test_processing_buildboundary_report(provider, grid, tmp_path):
     import processing
     from openpyxl import load_workbook

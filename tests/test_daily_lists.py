@@ -174,11 +174,6 @@ def test_no_run_yet(empty_db, tmp_path):
         write_daily_lists(empty_db, str(tmp_path))
 
 
-@pytest.fixture
-def provider(quequan_provider):
-    return quequan_provider
-
-
 def test_dailylists_algorithm(provider, lists, tmp_path):
     import processing
     res = processing.run("quequan:dailylists", {

@@ -260,13 +260,6 @@ def test_bad_mapping_is_refused_with_the_field_named(tmp_path, target):
 
 # --- processing ---------------------------------------------------------------------------------
 
-
-
-@pytest.fixture
-def provider(quequan_provider):
-    return quequan_provider
-
-
 def test_processing_importlayer(provider, tmp_path):
     import processing
     from openpyxl import load_workbook

@@ -343,13 +343,6 @@ def test_empty_folder_is_refused(tmp_path, empty_db):
 
 # --- processing -----------------------------------------------------------------------------------
 
-
-
-@pytest.fixture
-def provider(quequan_provider):
-    return quequan_provider
-
-
 def test_processing_importsubmission_creates_the_database_and_reports(provider, two_villages, tmp_path,
                                                                       village_b):
     import processing

@@ -3,11 +3,6 @@ import pytest
 from qgis.core import QgsProcessingException, QgsVectorLayer
 
 
-@pytest.fixture
-def provider(quequan_provider):
-    return quequan_provider
-
-
 def test_createdatabase_then_selfcheck(provider, tmp_path):
     import processing
     out = str(tmp_path / "db.gpkg")

@@ -189,12 +189,6 @@ def test_undo_refuses_other_batches(road_layout):
         undo_sizhi(road_layout, "B1")
 
 
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    import test_area_fixtures as fx
-    yield fx.ensure_provider()
-
-
 def test_processing_preview_then_write(provider, road_layout, tmp_path):
     import processing
     from openpyxl import load_workbook
