@@ -21,7 +21,61 @@ class RingVertices:
 
 
 def ring_vertices(geoms) -> RingVertices:
+    """The rings of valid polygons, in plot order (parts, then exterior before holes).
+
+    Most plots are one ring: for them the coordinates of the whole geometry are the
+    ring (its first point comes back only as the last one) and the orientation is the
+    sign of the shoelace sum about the first point, so no part or ring objects are
+    made. The others (holes, several parts, rings too flat for a safe sign) go
+    through GEOS part by part."""
     geoms = np.asarray(geoms, dtype=object)
+    n = len(geoms)
+    coords, gidx = shapely.get_coordinates(geoms, return_index=True)
+    ncoord = np.bincount(gidx, minlength=n).astype(np.int64)
+    gstart = np.cumsum(ncoord) - ncoord
+    single = np.zeros(n, dtype=bool)
+    ccw = np.zeros(n, dtype=bool)
+    if len(coords):
+        rel = coords - np.repeat(coords[gstart[ncoord > 0]], ncoord[ncoord > 0], axis=0)
+        same = (rel[:, 0] == 0) & (rel[:, 1] == 0)
+        back = np.bincount(gidx, weights=same, minlength=n)
+        last = np.maximum(gstart + ncoord - 1, 0)
+        single = (ncoord >= 4) & (back == 2) & same[last]
+        link = gidx[:-1] == gidx[1:]
+        cross = rel[:-1, 0] * rel[1:, 1] - rel[1:, 0] * rel[:-1, 1]
+        area2 = np.bincount(gidx[:-1][link], weights=cross[link], minlength=n)
+        size = np.zeros(n)
+        has = ncoord > 0
+        size[has] = np.maximum.reduceat(np.maximum(np.abs(rel[:, 0]), np.abs(rel[:, 1])),
+                                           gstart[has])
+        single &= np.abs(area2) > 1e-9 * size * size     # sign beyond rounding doubt
+        ccw = area2 > 0
+    fast = np.flatnonzero(single)
+    slow = np.flatnonzero(~single & (ncoord > 0))
+    # ring table: plot, vertex count, interior on the left, where its vertices start in pool
+    f_count = ncoord[fast] - 1
+    keep = np.ones(len(coords), dtype=bool)
+    keep[(gstart + ncoord - 1)[fast]] = False
+    keep[np.repeat(~single, ncoord)] = False
+    f_xy = coords[keep]
+    s_xy, s_plot, s_count, s_left = _ring_vertices_geos(geoms[slow])
+    plot = np.concatenate([fast, slow[s_plot]]).astype(np.int64)
+    count = np.concatenate([f_count, s_count]).astype(np.int64)
+    left = np.concatenate([ccw[fast], s_left]).astype(bool)
+    pool = np.concatenate([f_xy, s_xy]) if len(s_xy) else f_xy
+    pool_start = np.cumsum(count) - count
+    order = np.argsort(plot, kind="stable")          # each plot is wholly fast or slow
+    plot, count, left, pool_start = plot[order], count[order], left[order], pool_start[order]
+    start = np.cumsum(count) - count
+    total = int(count.sum())
+    ring_of = np.repeat(np.arange(len(count)), count)
+    idx = np.arange(total) - start[ring_of] + pool_start[ring_of]
+    xy = pool[idx] if total else np.zeros((0, 2))
+    return RingVertices(xy, plot[ring_of], ring_of, start, count, left)
+
+
+def _ring_vertices_geos(geoms):
+    """(xy without closing points, plot of each ring, vertices per ring, interior left)."""
     parts, part_of = shapely.get_parts(geoms, return_index=True)
     nint = shapely.get_num_interior_rings(parts)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
@@ -37,10 +91,8 @@ def ring_vertices(geoms) -> RingVertices:
     last = np.cumsum(counts) - 1
     keep = np.ones(len(coords), dtype=bool)
     keep[last[counts > 0]] = False
-    xy, ring_of = coords[keep], ring_of[keep]
     count = np.maximum(counts - 1, 0)
-    start = np.cumsum(count) - count
-    return RingVertices(xy, part_of[ring_part[ring_of]], ring_of, start, count, interior_left)
+    return coords[keep].reshape(-1, 2), part_of[ring_part], count, interior_left
 
 
 def cyclic_neighbours(rv: RingVertices):
@@ -117,3 +169,39 @@ def owners_csr(inv: np.ndarray, plot: np.ndarray, n_loc: int):
     loc, own = key // n_plot, key % n_plot
     ptr = np.searchsorted(loc, np.arange(n_loc + 1))
     return ptr, own
+
+
+def points_in_boxes(points: np.ndarray, lo: np.ndarray, hi: np.ndarray, chunk: int = 500000):
+    """(i, j): every point i inside box j (lo[j] ≤ point ≤ hi[j], closed). A uniform grid
+    about the median box size: each box is listed under the cells it covers, each point
+    looks up its own cell; the points go in chunks to bound the memory of the pairs."""
+    e = np.zeros(0, dtype=np.int64)
+    if not len(points) or not len(lo):
+        return e, e
+    size = np.median(np.maximum(hi - lo, 0.0), axis=0).mean()
+    cell = max(float(size) * 0.65, 1e-6)
+    org = np.minimum(lo.min(axis=0), points.min(axis=0))
+    c0 = ((lo - org) // cell).astype(np.int64)
+    c1 = ((hi - org) // cell).astype(np.int64)
+    width = int(max(c1[:, 1].max(), ((points[:, 1] - org[1]) // cell).max())) + 2
+    ny = c1[:, 1] - c0[:, 1] + 1
+    ncell = (c1[:, 0] - c0[:, 0] + 1) * ny
+    box = np.repeat(np.arange(len(lo)), ncell)
+    k = np.arange(len(box)) - np.repeat(np.cumsum(ncell) - ncell, ncell)
+    keys = (c0[box, 0] + k // ny[box]) * width + (c0[box, 1] + k % ny[box])
+    order = np.argsort(keys, kind="stable")
+    keys, box = keys[order], box[order]
+    out_i, out_j = [], []
+    for s in range(0, len(points), chunk):
+        pts = points[s:s + chunk]
+        pc = ((pts - org) // cell).astype(np.int64)
+        pk = pc[:, 0] * width + pc[:, 1]
+        first = np.searchsorted(keys, pk, "left")
+        cnt = np.searchsorted(keys, pk, "right") - first
+        gi = np.repeat(np.arange(len(pts)), cnt)
+        gj = box[np.arange(len(gi)) + np.repeat(first - (np.cumsum(cnt) - cnt), cnt)]
+        x, y = pts[gi, 0], pts[gi, 1]
+        inside = (x >= lo[gj, 0]) & (x <= hi[gj, 0]) & (y >= lo[gj, 1]) & (y <= hi[gj, 1])
+        out_i.append(gi[inside] + s)
+        out_j.append(gj[inside])
+    return np.concatenate(out_i), np.concatenate(out_j)

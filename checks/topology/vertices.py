@@ -12,9 +12,8 @@ import shapely
 from ..finding import Finding
 from ..registry import register
 from .common import fmt_xy, params, topo_plots
-from .geomops import query_pairs
-from .vertex_index import (cyclic_neighbours, near_pairs, owners_csr, ring_vertices,
-                           unique_locations)
+from .vertex_index import (cyclic_neighbours, near_pairs, owners_csr, points_in_boxes,
+                           ring_vertices, unique_locations)
 
 ZERO_LEN = 0.0001    # coordinate precision: shorter segments count as zero (T09)
 
@@ -87,10 +86,11 @@ class VertexTables:
         counts = np.diff(self.ptr)
         return np.repeat(np.arange(len(self.loc)), counts) * self.n_plot + self.own
 
-    def near_keys(self):
-        """loc * n + plot for every plot with a vertex within the radius of loc."""
+    def near_keys(self, owners=True):
+        """loc * n + plot for every plot with a vertex within the radius of loc (without
+        the plots having a vertex at loc itself when owners is False)."""
         counts = np.diff(self.ptr)
-        parts = [self.owner_keys()]
+        parts = [self.owner_keys()] if owners else []
         for a, b in ((self.pi, self.pj), (self.pj, self.pi)):
             c = counts[b]
             starts = np.repeat(self.ptr[b], c) + (np.arange(c.sum()) - np.repeat(np.cumsum(c) - c, c))
@@ -110,6 +110,38 @@ def searched_tables(ctx, tp) -> VertexTables:
         vt.search(max(p["t11"], p["t12"]))
         return vt
     return ctx.cached("topo:vertex_pairs", factory)
+
+
+def plot_boundaries(ctx, tp) -> np.ndarray:
+    return ctx.cached("topo:boundaries", lambda: shapely.boundary(tp.geoms))
+
+
+def near_edges(ctx, tp, vt, radius):
+    """T12 pairs (location, plot, distance): the plot's boundary within radius of the
+    location and no vertex of the plot within radius of it. Candidates are the plots
+    whose bounding box grown by the radius holds the location (a numpy grid join);
+    the plot's own locations and the close ones go by key lookups, so exact distances
+    are computed for the few pairs left."""
+    e = np.zeros(0, dtype=np.int64)
+    if not len(vt.loc):
+        return e, e, np.zeros(0)
+    grow = radius * (1 + 1e-9) + 1e-9
+    b = shapely.bounds(tp.geoms)
+    li, pj = points_in_boxes(vt.loc, b[:, :2] - grow, b[:, 2:] + grow)
+    key = li.astype(np.int64) * vt.n_plot + pj
+    own = vt.owner_keys()                      # sorted: unique loc * n + plot
+    if len(own):
+        pos = np.minimum(np.searchsorted(own, key), len(own) - 1)
+        keep = own[pos] != key
+        li, pj, key = li[keep], pj[keep], key[keep]
+    if len(li) and len(vt.pi):
+        keep = ~np.isin(key, vt.near_keys(owners=False))
+        li, pj = li[keep], pj[keep]
+    if not len(li):
+        return e, e, np.zeros(0)
+    dist = shapely.distance(shapely.points(vt.loc[li]), plot_boundaries(ctx, tp)[pj])
+    near = dist <= radius
+    return li[near], pj[near], dist[near]
 
 
 @register
@@ -182,18 +214,9 @@ class VertexRules:
         return out
 
     def _t12(self, ctx, tp, vt, p):
-        def boundary_tree():
-            b = shapely.boundary(tp.geoms)
-            return b, shapely.STRtree(b)
-        bnd, tree = ctx.cached("topo:boundary_tree", boundary_tree)
-        pts = shapely.points(vt.loc)
-        li, pj = query_pairs(tree, pts, "dwithin", p["t12"])
-        key = li.astype(np.int64) * vt.n_plot + pj
-        drop = np.isin(key, vt.near_keys())
-        li, pj = li[~drop], pj[~drop]
+        li, pj, dist = near_edges(ctx, tp, vt, p["t12"])
         if not len(li):
             return []
-        dist = shapely.distance(pts[li], bnd[pj])
         out = []
         for i, b, d in sorted(zip(li.tolist(), pj.tolist(), dist.tolist())):
             a = min(vt.owners(i).tolist(), key=lambda k: tp.rank[k])
