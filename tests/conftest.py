@@ -59,15 +59,16 @@ def defect_db(tmp_path_factory):
         return str(out), json.load(fh)
 
 
-
-@pytest.fixture
+# module scope: module-scoped fixtures may run algorithms too; each module re-checks
+# that the provider is still ours (the lifecycle tests remove it)
+@pytest.fixture(scope="module")
 def quequan_provider(qgis_app, qgis_processing):
     """The QueQuan provider registered once and kept alive (re-registered if a test removed it)."""
     from provider_helper import ensure_provider
     return ensure_provider()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def provider(quequan_provider):
     """The same, by the name the processing tests take it."""
     return quequan_provider

@@ -6,7 +6,6 @@ import unicodedata
 
 import pytest
 import shapely
-from qgis.core import QgsApplication
 
 from quequan.core.publicity.labels import (CALLOUT, IN_PLOT, NUMBER, NUMBER_CALLOUT, LabelSpec,
                                            plan_labels)
@@ -101,23 +100,6 @@ def test_page_choice_follows_the_shape():
 
 
 # --- rendered sheets -------------------------------------------------------------------------
-
-_KEEP = []
-
-
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    from quequan.processing.provider import QueQuanProvider
-    reg = QgsApplication.processingRegistry()
-    if reg.algorithmById("quequan:publicitymaps") is None:
-        # another module may have left a provider without these algorithms
-        old = reg.providerById("quequan")
-        if old is not None:
-            reg.removeProvider(old)
-        _KEEP.append(QueQuanProvider())
-        reg.addProvider(_KEEP[-1])
-    yield reg.providerById("quequan")
-
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
-from qgis.core import QgsApplication, QgsProcessingException
+from qgis.core import QgsProcessingException
 
 from quequan.core.codes import m2_to_mu
 from quequan.core.publicity.sample import build_sample
@@ -19,23 +19,6 @@ HEADERS_1 = ["序号", "承包方(代表)", "地块总体情况", None, "地块�
              None, None, "公示备注"]
 HEADERS_2 = [None, None, "合同面积", "实测面积", "地块名称", "地块编码", "东至", "南至", "西至", "北至",
              "合同面积", "实测面积", None]
-
-
-_KEEP = []
-
-
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    from quequan.processing.provider import QueQuanProvider
-    reg = QgsApplication.processingRegistry()
-    if reg.algorithmById("quequan:publicitymaps") is None:
-        # another module may have left a provider without these algorithms
-        old = reg.providerById("quequan")
-        if old is not None:
-            reg.removeProvider(old)
-        _KEEP.append(QueQuanProvider())
-        reg.addProvider(_KEEP[-1])
-    yield reg.providerById("quequan")
 
 
 @pytest.fixture(scope="module")

@@ -9,15 +9,15 @@ from qgis.core import Qgis, QgsProject
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget
 from qgis.PyQt.QtCore import Qt, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
-from qgis.PyQt.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
-                                 QLabel, QLineEdit, QProgressBar, QPushButton, QScrollArea, QToolButton,
-                                 QTreeView, QVBoxLayout, QWidget)
+from qgis.PyQt.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+                                 QProgressBar, QPushButton, QScrollArea, QTreeView, QVBoxLayout, QWidget)
 
 from ..core.publicity import stage
 from ..core.publicity.settings import load_settings, save_settings
 from ..core.publicity.units import list_units, village_tree
 from ..core.township_db import DatabaseError, TownshipDB
 from .check_map_link import loaded_dk_databases
+from .database_picker import DatabasePicker
 from .publicity_options import PublicityOptions
 from .publicity_units_model import CODE_ROLE, PublicityUnitsModel
 
@@ -47,15 +47,9 @@ class PublicityDock(QgsDockWidget):
     def _build(self):
         inner = QWidget()
         lay = QVBoxLayout(inner)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Database")))
-        self.db_edit = QLineEdit()
-        self.db_edit.setPlaceholderText(self.tr("Township GeoPackage (*.gpkg)"))
-        self.db_edit.editingFinished.connect(lambda: self.set_database(self.db_edit.text()))
-        row.addWidget(self.db_edit, 1)
-        self._tool(row, "…", self.tr("Choose the township database…"), self.browse_database)
-        self._tool(row, "DK", self.tr("Use the database of the loaded DK layer"), self.detect_database)
-        lay.addLayout(row)
+        self.picker = DatabasePicker(self.iface)
+        self.picker.chosen.connect(self.set_database)
+        lay.addWidget(self.picker)
 
         self.tree = QTreeView()
         self.tree.setModel(self.model)
@@ -105,14 +99,6 @@ class PublicityDock(QgsDockWidget):
         scroll.setWidget(inner)
         self.setWidget(scroll)
 
-    def _tool(self, row, text, tip, slot):
-        b = QToolButton()
-        b.setText(text)
-        b.setToolTip(tip)
-        b.clicked.connect(slot)
-        row.addWidget(b)
-        return b
-
     def _button(self, row, text, slot):
         b = QPushButton(text)
         b.clicked.connect(lambda *_: slot())
@@ -121,15 +107,10 @@ class PublicityDock(QgsDockWidget):
 
     # --- database ------------------------------------------------------------------
     def browse_database(self):
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Township database"), self.db_path,
-                                              "GeoPackage (*.gpkg)")
-        if path:
-            self.set_database(path)
+        self.picker.browse()
 
     def detect_database(self):
-        paths = loaded_dk_databases([self.iface.activeLayer()] + list(QgsProject.instance().mapLayers().values()))
-        if paths:
-            self.set_database(paths[0])
+        return self.picker.detect()
 
     def _layers_added(self, layers):
         if not self.db_path:
@@ -139,7 +120,7 @@ class PublicityDock(QgsDockWidget):
 
     def set_database(self, path):
         path = (path or "").strip()
-        self.db_edit.setText(path)
+        self.picker.set_path(path)
         if not path:
             return
         try:
