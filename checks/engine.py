@@ -42,6 +42,8 @@ def run_checks(ctx: CheckContext, rules: Optional[Sequence[str]] = None,
     for r in not_impl:
         ctx.skip(r, "规则尚未实现")
     started = _dt.datetime.now()
+    # families may start work for later families ahead (checks/topology/prefetch.py)
+    ctx.rules_run = list(wanted)
     fams = [fam for fam in registry.families() if any(r in fam.ids for r in wanted)]
     findings: List[Finding] = []
     n = max(1, len(fams))

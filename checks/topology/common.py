@@ -84,21 +84,29 @@ def plot_units(ctx, ps) -> List[str]:
 
 
 def topo_plots(ctx) -> TopoPlots:
-    def factory():
-        from .wkb_repair import unparsed_plots
-        ps = load_plots(ctx)
-        unparsed_plots(ctx, ps)     # unreadable shapes get a repaired copy first
-        units = plot_units(ctx, ps)
-        idx = ps.present()
-        geoms = ps.repaired[idx] if len(idx) else np.empty(0, dtype=object)
-        keys = [ps.keys[i] for i in idx]
-        rep = ~np.asarray(ps.valid, dtype=bool)[idx] if len(idx) else np.zeros(0, dtype=bool)
-        order = sorted(range(len(keys)), key=keys.__getitem__)    # stable: ties by position
-        rank = np.empty(len(keys), dtype=np.int64)
-        rank[order] = np.arange(len(keys))
-        return TopoPlots(ps, idx, geoms, keys, [units[i] for i in idx], rep,
-                         shapely.STRtree(geoms), rank)
-    return ctx.cached("topo:plots", factory)
+    """The plots of the run as arrays (cached); on first use with a large township the
+    later region and vertex families start in a worker (prefetch.py)."""
+    tp = ctx.cached("topo:plots", lambda: _topo_plots(ctx))
+    from . import prefetch
+    from .vertices import vertex_tables
+    prefetch.start(ctx, tp, lambda: vertex_tables(ctx, tp))
+    return tp
+
+
+def _topo_plots(ctx) -> TopoPlots:
+    from .wkb_repair import unparsed_plots
+    ps = load_plots(ctx)
+    unparsed_plots(ctx, ps)     # unreadable shapes get a repaired copy first
+    units = plot_units(ctx, ps)
+    idx = ps.present()
+    geoms = ps.repaired[idx] if len(idx) else np.empty(0, dtype=object)
+    keys = [ps.keys[i] for i in idx]
+    rep = ~np.asarray(ps.valid, dtype=bool)[idx] if len(idx) else np.zeros(0, dtype=bool)
+    order = sorted(range(len(keys)), key=keys.__getitem__)    # stable: ties by position
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[order] = np.arange(len(keys))
+    return TopoPlots(ps, idx, geoms, keys, [units[i] for i in idx], rep,
+                     shapely.STRtree(geoms), rank)
 
 
 def first_and_others(tp: TopoPlots, ks):

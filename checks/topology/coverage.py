@@ -53,7 +53,9 @@ def build_extent(ctx, tp):
             pieces.append(shapely.convex_hull(pts))
         if not pieces:
             return shapely.Polygon()
-        return pieces[0] if len(pieces) == 1 else shapely.union_all(pieces)
+        if len(pieces) == 1:     # a copy: the extent gets prepared, the region may be in
+            return shapely.transform(pieces[0], lambda xy: xy)   # use in another thread
+        return shapely.union_all(pieces)
     return ctx.cached("topo:extent", factory)
 
 

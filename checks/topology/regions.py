@@ -12,6 +12,7 @@ import shapely
 
 from ..finding import Finding
 from ..registry import register
+from . import prefetch
 from .common import is_dkbm, params, representative, topo_plots, unit_label, village_label
 from .geomops import directed_distance, polygonal, polygonal_array, safe_binary, safe_pair
 from .layers import own_region_codes, regions
@@ -111,6 +112,12 @@ class RegionRules:
     ids = ("T13", "T14", "T15")
 
     def run(self, ctx, wanted):
+        if "T13" in wanted or "T14" in wanted:
+            topo_plots(ctx)           # may have started this family in the worker
+        done = prefetch.take(ctx, self, wanted)
+        return done if done is not None else self.compute(ctx, wanted)
+
+    def compute(self, ctx, wanted):
         p = params(ctx)
         out = []
         t13 = {}

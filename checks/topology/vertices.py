@@ -11,6 +11,7 @@ import shapely
 
 from ..finding import Finding
 from ..registry import register
+from . import prefetch
 from .common import fmt_xy, params, topo_plots
 from .vertex_index import (cyclic_neighbours, near_pairs, owners_csr, points_in_boxes,
                            ring_vertices, unique_locations)
@@ -149,6 +150,11 @@ class VertexRules:
     ids = ("T09", "T10", "T11", "T12")
 
     def run(self, ctx, wanted):
+        topo_plots(ctx)               # may have started this family in the worker
+        done = prefetch.take(ctx, self, wanted)
+        return done if done is not None else self.compute(ctx, wanted)
+
+    def compute(self, ctx, wanted):
         tp = topo_plots(ctx)
         p = params(ctx)
         if not len(tp):

@@ -1,0 +1,137 @@
+"""Later rule families computed ahead in one worker thread (the second core).
+
+The engine runs the families one after another, but once the plots are loaded
+the vertex rules (T09–T12) and the region rules (T13a, T14, T15) need nothing the
+overlap and gap families compute. They are started in a worker thread while the
+main thread builds the arrangement and cuts the masks (GEOS and numpy release the
+GIL for most of that work). When the engine reaches such a family it waits for
+the worker's findings instead of computing them.
+
+Results stay those of a sequential run: the database is only read in the main
+thread (an sqlite connection belongs to its thread), every shared cache entry the
+family reads is filled before it starts, and its notes, skips and log lines are
+recorded and replayed when the engine asks for the family (their order is kept).
+"""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Dict, List, Optional
+
+from .geomops import threads
+
+MIN_PLOTS = 20000     # below this the thread is not worth starting
+_KEY = "topo:prefetch"
+
+
+class _Feedback:
+    """Progress belongs to the family the engine is running: the worker's is dropped;
+    cancellation still stops it."""
+
+    def __init__(self, outer, logs: List[str]):
+        self._outer = outer
+        self._logs = logs
+
+    def progress(self, pct):
+        pass
+
+    def canceled(self) -> bool:
+        return self._outer.canceled()
+
+    def check(self):
+        self._outer.check()
+
+    def log(self, text):
+        self._logs.append(text)
+
+    def scaled(self, base, span):
+        return self
+
+
+class _WorkerContext:
+    """The check context as a family in the worker sees it: shared caches and
+    parameters, its own notes, skips and feedback."""
+
+    def __init__(self, ctx):
+        self._ctx = ctx
+        self.notes: List[str] = []
+        self.skips: List[tuple] = []
+        self.logs: List[str] = []
+        self.feedback = _Feedback(ctx.feedback, self.logs)
+        self.in_worker = True
+
+    def skip(self, rule, reason):
+        self.skips.append((rule, reason))
+
+    def __getattr__(self, name):
+        return getattr(self._ctx, name)
+
+
+def _families():
+    from .regions import RegionRules
+    from .vertices import VertexRules
+    return (RegionRules, VertexRules)
+
+
+def _subset(ctx, fam) -> List[str]:
+    rules = getattr(ctx, "rules_run", None) or []
+    return [r for r in fam.ids if r in rules]
+
+
+def start(ctx, tp, prepare_vertices) -> None:
+    """Start the region and vertex families of this run in a worker, if they run and
+    the township is large enough. prepare_vertices() fills the vertex tables (main
+    thread) between the two starts, so the worker begins with the regions at once."""
+    if getattr(ctx, "in_worker", False) or _KEY in ctx.cache or threads() < 2 \
+            or len(tp) < MIN_PLOTS or not getattr(ctx, "rules_run", None):
+        return
+    regions_cls, vertices_cls = _families()
+    jobs = [(fam, _subset(ctx, fam)) for fam in (regions_cls, vertices_cls)]
+    jobs = [(fam, sub) for fam, sub in jobs if sub]
+    if not jobs:
+        return
+    pending: Dict[str, tuple] = {}
+    ctx.cache[_KEY] = pending
+    pool = ThreadPoolExecutor(1, thread_name_prefix="quequan-prefetch")
+    try:
+        for fam, sub in jobs:
+            if fam is regions_cls:
+                _read_regions(ctx)
+            else:
+                prepare_vertices()
+            pending[fam.__name__] = (sub, pool.submit(_run, ctx, fam, sub))
+    finally:
+        pool.shutdown(wait=False)
+
+
+def _read_regions(ctx):
+    """Everything the region family reads from the database, read here."""
+    from .layers import regions
+    for code in ("CJQY", "ZJQY", "XJQY"):
+        regions(ctx, code)
+
+
+def _run(ctx, fam, subset):
+    wctx = _WorkerContext(ctx)
+    threading.current_thread().name = "quequan-prefetch-" + fam.__name__
+    findings = list(fam().compute(wctx, subset))
+    return findings, wctx.notes, wctx.skips, wctx.logs
+
+
+def take(ctx, fam, wanted) -> Optional[list]:
+    """The family's findings computed ahead (notes, skips and logs replayed), or None
+    when it was not started (then the caller computes it)."""
+    if getattr(ctx, "in_worker", False):
+        return None
+    pending = ctx.cache.get(_KEY)
+    entry = pending.pop(type(fam).__name__, None) if pending else None
+    if entry is None:
+        return None
+    subset, future = entry
+    findings, notes, skips, logs = future.result()
+    if list(wanted) != subset:          # not what the engine asks for: compute again
+        return None
+    ctx.notes.extend(notes)
+    for rule, reason in skips:
+        ctx.skip(rule, reason)
+    for text in logs:
+        ctx.feedback.log(text)
+    return findings
