@@ -51,7 +51,7 @@ def cmd_demo(args):
     clean = os.path.join(args.out, "demo.gpkg")
     defects = os.path.join(args.out, "demo_defects.gpkg")
     manifest = os.path.join(args.out, "demo_defects_manifest.json")
-    for p in (clean, defects):
+    for p in (clean, defects, defects[:-5] + "_structure.gpkg"):
         if os.path.exists(p):
             os.remove(p)
     t0 = time.perf_counter()
@@ -66,6 +66,11 @@ def cmd_demo(args):
     _selfcheck(clean, args.out, "demo", admin_list=admin if os.path.exists(admin) else None)
     print("\n数据自查：%s" % defects)
     _selfcheck(defects, args.out, "demo_defects", admin_list=admin if os.path.exists(admin) else None)
+    structure = os.path.join(args.out, "demo_defects_structure.gpkg")
+    if os.path.exists(structure):
+        # structure defects (S01–S03) live in a companion file: they would hide everything else
+        print("\n结构检查（S01–S03）：%s" % structure)
+        _selfcheck(structure, args.out, "demo_defects_structure", rules=["S01", "S02", "S03"])
     print("\n结果都在 %s/" % os.path.abspath(args.out))
 
 
