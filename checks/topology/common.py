@@ -86,10 +86,14 @@ def plot_units(ctx, ps) -> List[str]:
 def topo_plots(ctx) -> TopoPlots:
     """The plots of the run as arrays (cached); on first use with a large township the
     later region and vertex families start in a worker (prefetch.py)."""
-    tp = ctx.cached("topo:plots", lambda: _topo_plots(ctx))
-    from . import prefetch
-    from .vertices import vertex_tables
-    prefetch.start(ctx, tp, lambda: vertex_tables(ctx, tp))
+    tp = ctx.cache.get("topo:plots")
+    if tp is None:
+        from . import prefetch
+        prefetch.early(ctx)
+        try:
+            tp = ctx.cached("topo:plots", lambda: _topo_plots(ctx))
+        finally:
+            prefetch.start(ctx, tp)
     return tp
 
 

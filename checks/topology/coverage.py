@@ -141,10 +141,10 @@ def face_counts(tree, points):
     polygons meeting there, which together count once; several tilings meeting
     exactly at the point cannot be told apart and are flagged ambiguous."""
     n = len(points)
-    i2, _ = tree.query(points, predicate="intersects")
-    i1, _ = tree.query(points, predicate="within")
+    i2, j2 = tree.query(points, predicate="intersects")
+    inside = shapely.within(points[i2], tree.geometries[j2]) if len(i2) else np.zeros(0, bool)
     c2 = np.bincount(i2, minlength=n)
-    c1 = np.bincount(i1, minlength=n)
+    c1 = np.bincount(i2[inside], minlength=n)
     extra = c2 - c1
     return c1 + (extra > 0), ~np.isin(extra, (0, 2))
 

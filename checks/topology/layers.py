@@ -92,7 +92,8 @@ def allowed_masks(ctx, gap_width: float) -> List[object]:
             if g is not None and not g.is_empty:
                 out.append(g if g.is_valid else repair_polygon(g))
         return [g for g in out if g is not None and not g.is_empty]
-    return ctx.cached("topo:masks", factory)
+    from .prefetch import value
+    return value(ctx, "topo:masks", factory)
 
 
 def strip_cuts(ctx, gap_width: float) -> List[object]:

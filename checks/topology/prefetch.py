@@ -2,10 +2,11 @@
 
 The engine runs the families one after another, but once the plots are loaded
 the vertex rules (T09–T12) and the region rules (T13a, T14, T15) need nothing the
-overlap and gap families compute. They are started in a worker thread while the
-main thread builds the arrangement and cuts the masks (GEOS and numpy release the
-GIL for most of that work). When the engine reaches such a family it waits for
-the worker's findings instead of computing them.
+overlap and gap families compute, nor do the allowed-feature masks. They are
+started in a worker thread while the main thread builds the arrangement and cuts
+the masks (GEOS and numpy release the GIL for most of that work). When the engine
+reaches such a family it waits for the worker's findings instead of computing
+them; a value (the masks) is waited for where it is read (value()).
 
 Results stay those of a sequential run: the database is only read in the main
 thread (an sqlite connection belongs to its thread), every shared cache entry the
@@ -66,9 +67,10 @@ class _WorkerContext:
 
 
 def _families():
+    from .gaps import PlotGapRules
     from .regions import RegionRules
     from .vertices import VertexRules
-    return (RegionRules, VertexRules)
+    return (RegionRules, VertexRules, PlotGapRules)
 
 
 def _subset(ctx, fam) -> List[str]:
@@ -76,30 +78,66 @@ def _subset(ctx, fam) -> List[str]:
     return [r for r in fam.ids if r in rules]
 
 
-def start(ctx, tp, prepare_vertices) -> None:
-    """Start the region and vertex families of this run in a worker, if they run and
-    the township is large enough. prepare_vertices() fills the vertex tables (main
-    thread) between the two starts, so the worker begins with the regions at once."""
-    if getattr(ctx, "in_worker", False) or _KEY in ctx.cache or threads() < 2 \
-            or len(tp) < MIN_PLOTS or not getattr(ctx, "rules_run", None):
+def _eligible(ctx, n_plots) -> bool:
+    return (not getattr(ctx, "in_worker", False) and threads() >= 2
+            and n_plots >= MIN_PLOTS and bool(getattr(ctx, "rules_run", None)))
+
+
+def early(ctx) -> None:
+    """Before the plots are read: start the worker with the allowed-feature masks
+    (read here, buffered there) when the gap family runs on a large township."""
+    if _KEY in ctx.cache:
         return
-    regions_cls, vertices_cls = _families()
-    jobs = [(fam, _subset(ctx, fam)) for fam in (regions_cls, vertices_cls)]
-    jobs = [(fam, sub) for fam, sub in jobs if sub]
-    if not jobs:
+    ps = ctx.cache.get("plots")
+    n = len(ps) if ps is not None else (
+        ctx.db.count("DK") if ctx.db is not None and ctx.db.has("DK") else 0)
+    if not _eligible(ctx, n):
         return
     pending: Dict[str, tuple] = {}
     ctx.cache[_KEY] = pending
     pool = ThreadPoolExecutor(1, thread_name_prefix="quequan-prefetch")
+    pending["_pool"] = (None, pool)
+    if _subset(ctx, _families()[2]):
+        from .common import params
+        from .layers import allowed_masks, read_layer, xzdw_strips
+        gap_width = params(ctx)["gap_width"]
+        read_layer(ctx, "MZDW", ("DWMC",))
+        xzdw_strips(ctx, gap_width)
+        pending["topo:masks"] = (None, pool.submit(
+            lambda: allowed_masks(_WorkerContext(ctx), gap_width)))
+
+
+def start(ctx, tp) -> None:
+    """Once the plots are loaded (tp None if that failed): queue the vertex tables, then
+    the region family and the vertex family of this run, those that run."""
+    pending = ctx.cache.get(_KEY)
+    if not pending or "_pool" not in pending:
+        return
+    pool = pending.pop("_pool")[1]
     try:
-        for fam, sub in jobs:
-            if fam is regions_cls:
-                _read_regions(ctx)
-            else:
-                prepare_vertices()
-            pending[fam.__name__] = (sub, pool.submit(_run, ctx, fam, sub))
+        if tp is None or not _eligible(ctx, len(tp)):
+            return
+        from .vertices import vertex_tables
+        pending["topo:vertices"] = (None, pool.submit(
+            lambda: vertex_tables(_WorkerContext(ctx), tp)))
+        regions_cls, vertices_cls, _ = _families()
+        for fam in (regions_cls, vertices_cls):
+            sub = _subset(ctx, fam)
+            if sub:
+                if fam is regions_cls:
+                    _read_regions(ctx)
+                pending[fam.__name__] = (sub, pool.submit(_run, ctx, fam, sub))
     finally:
         pool.shutdown(wait=False)
+
+
+def value(ctx, key, factory):
+    """ctx.cached(key, factory), waiting for the worker when it computes that key."""
+    pending = None if getattr(ctx, "in_worker", False) else ctx.cache.get(_KEY)
+    entry = pending.pop(key, None) if pending else None
+    if entry is not None:
+        entry[1].result()              # its exception, if any, is the caller's now
+    return ctx.cached(key, factory)
 
 
 def _read_regions(ctx):

@@ -62,8 +62,8 @@ class PlotShapeRules:
         ctx.feedback.progress(40)
         ctx.feedback.check()
         if "T02" in wanted:
-            for i in range(len(ps)):
-                if ps.geoms[i] is None and i not in unparsed:
+            for i in np.flatnonzero(shapely.is_missing(ps.geoms)).tolist():
+                if i not in unparsed:
                     out.append(Finding("T02", "DK", ps.keys[i], "地块 %s 没有图形（图形为空或 NULL）"
                                        % ps.keys[i], key_field="DKBM", unit_code=units[i],
                                        values={"fid": int(ps.fids[i])}))
@@ -87,7 +87,7 @@ class PlotShapeRules:
     @staticmethod
     def _t01(ctx, ps, unparsed, units):
         out = []
-        present = np.array([g is not None for g in ps.geoms], dtype=bool)
+        present = ~shapely.is_missing(ps.geoms) if len(ps) else np.zeros(0, dtype=bool)
         bad = np.flatnonzero(present & ~ps.valid)
         reasons = shapely.is_valid_reason(ps.geoms[bad]) if len(bad) else []
         for i, reason in zip(bad, reasons):
@@ -108,9 +108,9 @@ class PlotShapeRules:
     @staticmethod
     def _t03(ps, unparsed, units):
         out = []
-        raw = np.array([ps.geoms[i] if ps.geoms[i] is not None else
-                        (ps.repaired[i] if i in unparsed else None) for i in range(len(ps))],
-                       dtype=object)
+        raw = np.array(ps.geoms, dtype=object)
+        for i in unparsed:                     # unreadable shapes: their repaired copy
+            raw[i] = ps.repaired[i]
         nparts = shapely.get_num_geometries(raw)
         for i in np.flatnonzero(nparts > 1):
             parts = shapely.get_parts(raw[i])

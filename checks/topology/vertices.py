@@ -100,7 +100,7 @@ class VertexTables:
 
 
 def vertex_tables(ctx, tp) -> VertexTables:
-    return ctx.cached("topo:vertices", lambda: VertexTables(tp))
+    return prefetch.value(ctx, "topo:vertices", lambda: VertexTables(tp))
 
 
 def searched_tables(ctx, tp) -> VertexTables:
