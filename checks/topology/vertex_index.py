@@ -138,29 +138,34 @@ def near_pairs(a: np.ndarray, radius: float, b: np.ndarray = None):
     order = np.argsort(kb, kind="stable")
     ks = kb[order]
     out_i, out_j, out_d = [], [], []
-    for dx in (-1, 0, 1):
-        for dy in (-1, 0, 1):
-            q = (ca[:, 0] + dx) * m + (ca[:, 1] + dy)
-            lo = np.searchsorted(ks, q, "left")
-            hi = np.searchsorted(ks, q, "right")
-            cnt = hi - lo
-            tot = int(cnt.sum())
-            if not tot:
-                continue
-            ia = np.repeat(np.arange(len(a)), cnt)
-            off = np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-            jb = order[np.repeat(lo, cnt) + off]
-            d = np.hypot(a[ia, 0] - b[jb, 0], a[ia, 1] - b[jb, 1])
-            ok = d <= radius
-            if self_mode:
-                ok &= ia < jb
-            out_i.append(ia[ok])
-            out_j.append(jb[ok])
-            out_d.append(d[ok])
+    # within one set each pair is met once: its own cell and 4 of the 8 neighbours
+    offsets = ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)) if self_mode else \
+        [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+    for dx, dy in offsets:
+        q = (ca[:, 0] + dx) * m + (ca[:, 1] + dy)
+        lo = np.searchsorted(ks, q, "left")
+        hi = np.searchsorted(ks, q, "right")
+        cnt = hi - lo
+        tot = int(cnt.sum())
+        if not tot:
+            continue
+        ia = np.repeat(np.arange(len(a)), cnt)
+        off = np.arange(tot) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        jb = order[np.repeat(lo, cnt) + off]
+        d = np.hypot(a[ia, 0] - b[jb, 0], a[ia, 1] - b[jb, 1])
+        ok = d <= radius
+        if self_mode and dx == 0 and dy == 0:
+            ok &= ia < jb
+        out_i.append(ia[ok])
+        out_j.append(jb[ok])
+        out_d.append(d[ok])
     if not out_i:
         e = np.zeros(0, dtype=np.int64)
         return e, e, np.zeros(0)
-    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_d)
+    i, j, d = np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_d)
+    if self_mode:
+        i, j = np.minimum(i, j), np.maximum(i, j)
+    return i, j, d
 
 
 def owners_csr(inv: np.ndarray, plot: np.ndarray, n_loc: int):

@@ -21,23 +21,29 @@ ZERO_LEN = 0.0001    # coordinate precision: shorter segments count as zero (T09
 
 def sharp_angles(rv, min_angle):
     """(vertex indices, interior angles in degrees) of vertices sharper than min_angle."""
-    prev, _ = cyclic_neighbours(rv)
-    seg = np.hypot(*(rv.xy - rv.xy[prev]).T)
-    kept = np.flatnonzero(seg > ZERO_LEN)
-    if not len(kept):
-        return kept, np.zeros(0)
-    nring = len(rv.count)
-    ring = rv.ring[kept]
-    count = np.bincount(ring, minlength=nring)
-    start = np.r_[0, np.cumsum(count)[:-1]]
-    pos = np.arange(len(kept)) - start[ring]
-    c = np.maximum(count[ring], 1)
-    p = kept[start[ring] + (pos - 1) % c]
-    n = kept[start[ring] + (pos + 1) % c]
+    prev, nxt = cyclic_neighbours(rv)
+    d0 = rv.xy - rv.xy[prev]
+    seg = np.hypot(d0[:, 0], d0[:, 1])
+    long_enough = seg > ZERO_LEN
+    if long_enough.all():             # the usual case: every vertex is kept
+        kept, ring, p, n = np.arange(len(seg)), rv.ring, prev, nxt
+        count = rv.count
+    else:
+        kept = np.flatnonzero(long_enough)
+        if not len(kept):
+            return kept, np.zeros(0)
+        ring = rv.ring[kept]
+        count = np.bincount(ring, minlength=len(rv.count))
+        start = np.r_[0, np.cumsum(count)[:-1]]
+        pos = np.arange(len(kept)) - start[ring]
+        c = np.maximum(count[ring], 1)
+        p = kept[start[ring] + (pos - 1) % c]
+        n = kept[start[ring] + (pos + 1) % c]
     v = rv.xy[kept]
     d1 = v - rv.xy[p]
     d2 = rv.xy[n] - v
-    turn = np.arctan2(d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0], (d1 * d2).sum(axis=1))
+    turn = np.arctan2(d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0],
+                      d1[:, 0] * d2[:, 0] + d1[:, 1] * d2[:, 1])
     sign = np.where(rv.interior_left[ring], 1.0, -1.0)
     interior = np.degrees(np.mod(np.pi - sign * turn, 2 * np.pi))
     bad = (interior < min_angle) & (count[ring] >= 3)
@@ -113,10 +119,6 @@ def searched_tables(ctx, tp) -> VertexTables:
     return ctx.cached("topo:vertex_pairs", factory)
 
 
-def plot_boundaries(ctx, tp) -> np.ndarray:
-    return ctx.cached("topo:boundaries", lambda: shapely.boundary(tp.geoms))
-
-
 def near_edges(ctx, tp, vt, radius):
     """T12 pairs (location, plot, distance): the plot's boundary within radius of the
     location and no vertex of the plot within radius of it. Candidates are the plots
@@ -140,7 +142,9 @@ def near_edges(ctx, tp, vt, radius):
         li, pj = li[keep], pj[keep]
     if not len(li):
         return e, e, np.zeros(0)
-    dist = shapely.distance(shapely.points(vt.loc[li]), plot_boundaries(ctx, tp)[pj])
+    bnd = ctx.cache.get("topo:boundaries")
+    edges = bnd[pj] if bnd is not None else shapely.boundary(tp.geoms[pj])
+    dist = shapely.distance(shapely.points(vt.loc[li]), edges)
     near = dist <= radius
     return li[near], pj[near], dist[near]
 
