@@ -12,7 +12,7 @@ from typing import Dict, Iterable, List, Optional, Sequence
 import numpy as np
 
 from . import schema
-from .gpkg_blob import blob_of, register_functions
+from .gpkg_blob import blob_of, register_functions, wkb_of
 
 DEFAULT_EPSG = 4526
 
@@ -87,26 +87,12 @@ def create_database(path: str, epsg=DEFAULT_EPSG, overwrite: bool = False) -> st
 
 _TEXT_LEN = re.compile(r"^\s*TEXT\s*\((\d+)\)\s*$", re.I)
 
-_ENVELOPE = np.array([0, 32, 48, 48, 64, -1, -1, -1], dtype=np.int64)
-
-
-def wkbs_of(blobs: Sequence) -> List[Optional[bytes]]:
-    """gpkg_blob.wkb_of over many blobs at once: the flags bytes of all headers are read
-    with numpy from one joined buffer instead of one Python call per blob."""
-    blobs = list(blobs)
-    lens = np.array([0 if b is None else len(b) for b in blobs], dtype=np.int64)
-    if not len(blobs) or not lens.any():
-        return [None] * len(blobs)
-    buf = np.frombuffer(b"".join(b for b in blobs if b is not None), dtype=np.uint8)
-    buf = np.concatenate([buf, np.zeros(8, dtype=np.uint8)])   # headers of short blobs
-    start = np.cumsum(lens) - lens
-    ok = lens >= 8
-    s = np.where(ok, start, 0)
-    flags = buf[s + 3]
-    env = _ENVELOPE[(flags >> 1) & 0x07]
-    ok &= (buf[s] == 0x47) & (buf[s + 1] == 0x50) & ((flags & 0x10) == 0) & (env >= 0)
-    off = (8 + env).tolist()
-    return [b[o:] if k else None for b, o, k in zip(blobs, off, ok.tolist())]
+def _wkbs(values: Sequence, stripped: Sequence) -> List[Optional[bytes]]:
+    """WKB per row: as SQLite returned it where it stripped the header, else wkb_of."""
+    out = list(values)
+    for i in np.flatnonzero(~np.array(stripped, dtype=bool)).tolist():
+        out[i] = wkb_of(out[i])
+    return out
 
 
 class TownshipDB:
@@ -238,30 +224,31 @@ class TownshipDB:
         if data is None:
             return [], []
         keys = ["FID"] + present
-        rows = [dict(zip(keys, rec)) for rec in data]
-        if present != wanted:                    # fields the layer lacks read as None
+        rows = [dict(zip(keys, rec)) for rec in data]     # the two geometry columns
+        if present != wanted:                             # are beyond the keys
             order = ["FID"] + wanted
             rows = [dict(dict.fromkeys(order), **r) for r in rows]
-        return rows, wkbs_of([rec[-1] for rec in data])
+        return rows, _wkbs([rec[-2] for rec in data], [rec[-1] for rec in data])
 
     def read_geometry_columns(self, layer: str, fields: Sequence[str] = ()):
         """(fids, columns, wkbs) in FID order, column-wise: fids an int64 array, columns
         {FIELD: list of values} (None for a field the layer lacks), wkbs as in
-        read_geometries. One fetch and one numpy pass over the GeoPackage headers: no
-        Python work per row beyond the fetch, so the plots of a township read in a
-        fraction of a second."""
+        read_geometries. One fetch, no Python work per row beyond it: the plots of a
+        township read in a fraction of a second."""
         wanted, present, data = self._fetch_with_geometry(layer, fields)
         if not data:
             return np.zeros(0, dtype=np.int64), {f: [] for f in wanted}, []
         table = list(zip(*data))
-        by_field = dict(zip(present, table[1:-1]))
+        by_field = dict(zip(present, table[1:-2]))
         n = len(data)
         columns = {f: list(by_field[f]) if f in by_field else [None] * n for f in wanted}
-        return np.array(table[0], dtype=np.int64), columns, wkbs_of(table[-1])
+        return np.array(table[0], dtype=np.int64), columns, _wkbs(table[-2], table[-1])
 
     def _fetch_with_geometry(self, layer: str, fields: Sequence[str]):
-        """(wanted fields, present fields, [(fid, *present, blob)] in FID order); data is
-        None without the layer or its geometry column."""
+        """(wanted fields, present fields, [(fid, *present, geometry, stripped)]) in FID
+        order; data is None without the layer or its geometry column. SQLite strips the
+        usual GeoPackage header (version 0, XY envelope: 40 bytes) itself; `stripped`
+        says so, the other blobs come raw (gpkg_blob.wkb_of reads them)."""
         wanted = []
         for f in fields:
             if f.upper() != "FID" and f.upper() not in wanted:
@@ -272,8 +259,10 @@ class TownshipDB:
         cols = self.columns(layer)
         present = [f for f in wanted if f in cols]
         pk = self.primary_key(layer)
-        sql = 'SELECT "%s", %s"%s" FROM "%s" ORDER BY "%s"' % (
-            pk, "".join('"%s", ' % cols[f][0] for f in present), gcol, self.name(layer), pk)
+        usual = "length(\"%s\") >= 8 AND substr(\"%s\", 1, 4) = X'47500003'" % (gcol, gcol)
+        sql = 'SELECT "%s", %sCASE WHEN %s THEN substr("%s", 41) ELSE "%s" END, %s FROM "%s" ' \
+              'ORDER BY "%s"' % (pk, "".join('"%s", ' % cols[f][0] for f in present), usual, gcol,
+                                 gcol, usual, self.name(layer), pk)
         return wanted, present, self.conn.execute(sql).fetchall()
 
     def primary_key(self, table: str) -> str:
