@@ -28,7 +28,12 @@ def _child_findings(ctx, p, child, parent, n):
     if have:
         pg = np.array([parents[c[:n]] for c in have], dtype=object)
         kg = np.array([kids[c] for c in have], dtype=object)
-        buf = shapely.buffer(pg, p["region_tol"])
+        # each parent buffered (and prepared) once, however many children it has
+        up = sorted({c[:n] for c in have})
+        grown = dict(zip(up, shapely.buffer(np.array([parents[u] for u in up], dtype=object),
+                                            p["region_tol"])))
+        shapely.prepare(list(grown.values()))
+        buf = np.array([grown[c[:n]] for c in have], dtype=object)
         inside = shapely.covers(buf, kg)
         bad = np.flatnonzero(~inside)
         # the test is against the buffered parent, the record is the exact part outside
