@@ -244,6 +244,16 @@ class TownshipDB:
         columns = {f: list(by_field[f]) if f in by_field else [None] * n for f in wanted}
         return np.array(table[0], dtype=np.int64), columns, _wkbs(table[-2], table[-1])
 
+    def fid_range(self, layer: str) -> Optional[tuple]:
+        """(smallest, largest) FID of a layer, None when it is empty or absent (an index
+        lookup, unlike count(), which reads the whole table)."""
+        if not self.has(layer):
+            return None
+        pk = self.primary_key(layer)
+        row = self.conn.execute('SELECT min("%s"), max("%s") FROM "%s"' % (
+            pk, pk, self.name(layer))).fetchone()
+        return None if row is None or row[0] is None else (int(row[0]), int(row[1]))
+
     def _fetch_with_geometry(self, layer: str, fields: Sequence[str]):
         """(wanted fields, present fields, [(fid, *present, geometry, stripped)]) in FID
         order; data is None without the layer or its geometry column. SQLite strips the

@@ -89,8 +89,8 @@ def early(ctx) -> None:
     if _KEY in ctx.cache:
         return
     ps = ctx.cache.get("plots")
-    n = len(ps) if ps is not None else (
-        ctx.db.count("DK") if ctx.db is not None and ctx.db.has("DK") else 0)
+    span = ctx.db.fid_range("DK") if ps is None and ctx.db is not None else None
+    n = len(ps) if ps is not None else (span[1] - span[0] + 1 if span else 0)
     if not _eligible(ctx, n):
         return
     pending: Dict[str, tuple] = {}
