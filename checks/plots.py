@@ -28,6 +28,7 @@ class PlotSet:
         self.valid = valid
         self.repaired = repaired
         self.crs_epsg = crs_epsg
+        self.column_reader = None     # field -> values in plot order, when rows are lazy
 
     @property
     def rows(self) -> List[dict]:
@@ -38,6 +39,13 @@ class PlotSet:
     @rows.setter
     def rows(self, value):
         self._rows = value
+
+    def column(self, field: str) -> list:
+        """One attribute of every plot: from the rows once they are loaded, else read
+        alone (a rule needing one field does not load them all)."""
+        if callable(self._rows) and self.column_reader is not None:
+            return self.column_reader(field)
+        return [r.get(field) for r in self.rows]
 
     @classmethod
     def from_wkb(cls, fids: Sequence[int], keys: Sequence, wkbs: Sequence,
@@ -116,8 +124,21 @@ def load_plots(ctx) -> PlotSet:
         def rows():
             by_fid = {r["FID"]: r for r in db.read("DK", ("FID",) + DK_FIELDS)}
             return [by_fid.get(f) or {"FID": f} for f in fids.tolist()]
-        return PlotSet.from_wkb(fids, keys, wkbs, rows, crs_epsg=db.epsg("DK"))
+
+        def column(field):
+            by_fid = dict(db.conn.execute('SELECT "%s", %s FROM "%s"' % (
+                db.primary_key("DK"), _column_sql(db, field), db.name("DK"))).fetchall())
+            return [by_fid.get(f) for f in fids.tolist()]
+        ps = PlotSet.from_wkb(fids, keys, wkbs, rows, crs_epsg=db.epsg("DK"))
+        ps.column_reader = column
+        return ps
     return ctx.cached("plots", factory)
+
+
+def _column_sql(db, field: str) -> str:
+    """The stored column of a DK field, or NULL when DK lacks it."""
+    cols = db.columns("DK")
+    return '"%s"' % cols[field.upper()][0] if field.upper() in cols else "NULL"
 
 
 def plot_points(ctx) -> Dict[str, object]:

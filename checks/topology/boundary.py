@@ -29,11 +29,8 @@ def split_codes(text) -> List[str]:
     """'A/B' (also , ， 、 ;) -> ['A', 'B']."""
     if not text:
         return []
-    s = text if isinstance(text, str) else str(text)
-    if "/" not in s and not _OTHER.search(s):
-        s = s.strip()
-        return [s] if s else []
-    parts = _SEP.split(s) if _OTHER.search(s) else s.split("/")
+    s = text if text.__class__ is str else str(text)
+    parts = s.split("/") if _OTHER.search(s) is None else _SEP.split(s)
     return [t for t in (x.strip() for x in parts) if t]
 
 
@@ -153,8 +150,8 @@ class BoundaryPointRules:
         have = {(c, h) for h, cs in zip(jz.names, jz.plots) for c in cs}
         out = []
         ps = tp.ps
-        for i, row in enumerate(ps.rows):
-            names = split_codes(row.get("KJZB"))
+        for i, text in enumerate(ps.column("KJZB")):
+            names = split_codes(text)
             if not names:
                 continue
             key = ps.keys[i]
