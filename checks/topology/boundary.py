@@ -16,11 +16,11 @@ from ..finding import Finding
 from ..registry import register
 from .boundary_lines import line_findings
 from .common import fmt_xy, params, topo_plots
-from .layers import has_features, read_layer
+from .layers import codes_to_plots, has_features, read_columns
 from .vertex_index import near_pairs
 from .vertices import vertex_tables
 
-JZD_FIELDS = ("JZDH", "DKBM", "XZBZ", "YZBZ", "BSM")
+JZD_FIELDS = ("JZDH", "DKBM", "XZBZ", "YZBZ")
 _SEP = re.compile(r"[/,，、;；]")
 _OTHER = re.compile(r"[,，、;；]")
 
@@ -30,8 +30,8 @@ def split_codes(text) -> List[str]:
     if not text:
         return []
     s = text if text.__class__ is str else str(text)
-    parts = s.split("/") if _OTHER.search(s) is None else _SEP.split(s)
-    return [t for t in (x.strip() for x in parts) if t]
+    out = [x.strip() for x in (s.split("/") if _OTHER.search(s) is None else _SEP.split(s))]
+    return [t for t in out if t] if "" in out else out
 
 
 def _num(v):
@@ -42,24 +42,30 @@ def _num(v):
 
 
 class JzdSet:
-    """The JZD in scope with their coordinates and the plots they name."""
+    """The JZD in scope with their coordinates and the plots they name (columns)."""
 
     def __init__(self, ctx):
-        rows, geoms = read_layer(ctx, "JZD", JZD_FIELDS)
-        keep = [i for i, g in enumerate(geoms) if g is not None]
+        fids, cols, geoms = read_columns(ctx, "JZD", JZD_FIELDS)
+        keep = np.flatnonzero(~shapely.is_missing(geoms)) if len(geoms) else \
+            np.zeros(0, dtype=np.int64)
+        plots = [split_codes(cols["DKBM"][i]) for i in keep.tolist()]
         if ctx.scope is not None:
-            keep = [i for i in keep if any(ctx.in_scope(c) for c in split_codes(rows[i].get("DKBM")))]
-        self.rows = [rows[i] for i in keep]
-        self.geoms = np.array([geoms[i] for i in keep], dtype=object)
+            inside = [any(ctx.in_scope(c) for c in cs) for cs in plots]
+            keep = keep[np.array(inside, dtype=bool)] if len(keep) else keep
+            plots = [cs for cs, ok in zip(plots, inside) if ok]
+        take = keep.tolist()
+        self.fids = fids[keep]
+        self.cols = {f: [v[i] for i in take] for f, v in cols.items()}
+        self.geoms = geoms[keep]
         self.xy = shapely.get_coordinates(self.geoms) if len(keep) else np.zeros((0, 2))
-        self.names = [str(r.get("JZDH") or "").strip() for r in self.rows]
-        self.plots = [split_codes(r.get("DKBM")) for r in self.rows]
+        self.names = [str(v or "").strip() for v in self.cols["JZDH"]]
+        self.plots = plots
 
     def __len__(self):
-        return len(self.rows)
+        return len(self.names)
 
     def key(self, i):
-        return self.names[i] or "fid:%s" % self.rows[i].get("FID")
+        return self.names[i] or "fid:%s" % self.fids[i]
 
     def finding(self, i, part, msg, related=(), values=None):
         x, y = self.xy[i]
@@ -115,15 +121,9 @@ class BoundaryPointRules:
                 out.append(jz.finding(i, "a", "距最近的地块节点 %.4f 米，不在地块节点上（容差 %g 米）"
                                       % (d, tol), jz.plots[i], {"distance": round(d, 4)}))
         # (d) the plots it names pass through it
-        pj, pn, pk = [], [], []
-        for i, cs in enumerate(jz.plots):
-            for n, c in enumerate(cs):
-                for k in pos.get(c, ()):
-                    pj.append(i)
-                    pn.append(n)
-                    pk.append(k)
-        if pj:
-            pj, pn, pk = np.array(pj), np.array(pn), np.array(pk)
+        ptr, pk, pn = codes_to_plots(jz.plots, pos)
+        if len(pk):
+            pj = np.repeat(np.arange(len(jz)), np.diff(ptr))
             d = shapely.distance(jz.geoms[pj], bnd[pk])
             # per (point, named code) the nearest of the plots with that code
             key = pj.astype(np.int64) * 1000 + pn
@@ -136,8 +136,8 @@ class BoundaryPointRules:
                                       % (tp.keys[k], d[s], tol), (tp.keys[k],),
                                       {"distance": round(float(d[s]), 4)}))
         # (e) XZBZ = northing, YZBZ = easting
-        xz = np.array([_num(r.get("XZBZ")) for r in jz.rows])
-        yz = np.array([_num(r.get("YZBZ")) for r in jz.rows])
+        xz = np.array([_num(v) for v in jz.cols["XZBZ"]], dtype=float)
+        yz = np.array([_num(v) for v in jz.cols["YZBZ"]], dtype=float)
         dev = np.fmax(np.abs(xz - jz.xy[:, 1]), np.abs(yz - jz.xy[:, 0]))
         for i in np.flatnonzero(np.nan_to_num(dev, nan=0.0) > tol).tolist():
             out.append(jz.finding(i, "e", "坐标属性 X=%.3f Y=%.3f 与图形相差 %.3f 米（容差 %g 米）"

@@ -12,10 +12,11 @@ import shapely
 from ..finding import Finding
 from .common import fmt_xy
 from .geomops import directed_distance, safe_binary
-from .layers import read_layer
+from .layers import codes_to_plots, read_columns
 from .vertex_index import cyclic_neighbours
 
-JZX_FIELDS = ("JZXH", "BSM", "DKBM", "QJZDH", "ZJZDH")
+JZX_FIELDS = ("DKBM", "QJZDH", "ZJZDH")
+JZX_NAMES = ("JZXH", "BSM")         # read for the reported lines only
 
 
 def _mix(q: np.ndarray, plot: np.ndarray) -> np.ndarray:
@@ -64,20 +65,23 @@ class EdgeIndex:
         return ok
 
 
-def off_boundary(vt, bnd, lines, plots_of, tol) -> Dict[int, tuple]:
-    """{line index: (segments off the boundary, largest distance)} for (b)."""
-    use = [i for i in range(len(lines)) if plots_of[i]]
-    if not use:
+def off_boundary(vt, bnd, lines, ptr, plots, tol) -> Dict[int, tuple]:
+    """{line index: (segments off the boundary, largest distance)} for (b); line i
+    belongs to plots[ptr[i]:ptr[i + 1]]."""
+    counts = np.diff(ptr)
+    use = np.flatnonzero(counts > 0)
+    if not len(use):
         return {}
     parts, part_line = shapely.get_parts(lines[use], return_index=True)
     pc, pi = shapely.get_coordinates(parts, return_index=True)
     # consecutive coordinates of one part form a segment
     s0 = np.flatnonzero(pi[1:] == pi[:-1])
-    seg_line = part_line[pi[s0]]
+    seg_line = use[part_line[pi[s0]]]               # line index of each segment
     p0, p1 = pc[s0], pc[s0 + 1]
-    cnt = np.array([len(plots_of[use[u]]) for u in seg_line], dtype=np.int64)
+    cnt = counts[seg_line]
     seg = np.repeat(np.arange(len(s0)), cnt)
-    plot = np.array([k for u in seg_line for k in plots_of[use[u]]], dtype=np.int64)
+    plot = plots[np.repeat(ptr[seg_line], cnt) + (np.arange(int(cnt.sum())) -
+                                                   np.repeat(np.cumsum(cnt) - cnt, cnt))]
     ok_pair = EdgeIndex(vt.rv, tol).matches(p0[seg], p1[seg], plot)
     ok = np.zeros(len(s0), dtype=bool)
     ok[seg[ok_pair]] = True
@@ -87,7 +91,7 @@ def off_boundary(vt, bnd, lines, plots_of, tol) -> Dict[int, tuple]:
     segs = shapely.linestrings(np.stack([p0[todo], p1[todo]], axis=1))
     zone, ring = {}, {}
     for u in sorted(set(seg_line[todo].tolist())):
-        ring[u] = shapely.union_all(bnd[plots_of[use[u]]])
+        ring[u] = shapely.union_all(bnd[plots[ptr[u]:ptr[u + 1]]])
         zone[u] = shapely.buffer(ring[u], tol)
     beyond = safe_binary(shapely.difference, segs,
                          np.array([zone[u] for u in seg_line[todo]], dtype=object))
@@ -96,12 +100,12 @@ def off_boundary(vt, bnd, lines, plots_of, tol) -> Dict[int, tuple]:
         if g is None or g.is_empty or g.length <= 1e-9:
             continue
         u = int(seg_line[t])
-        n, best = out.get(use[u], (0, 0.0))
-        out[use[u]] = (n + 1, max(best, directed_distance(g, ring[u])))
+        n, best = out.get(u, (0, 0.0))
+        out[u] = (n + 1, max(best, directed_distance(g, ring[u])))
     return out
 
 
-def end_problems(rows, lines, jz, tol):
+def end_problems(cols, lines, jz, tol):
     """(e) {line index: [problem texts]}: QJZDH / ZJZDH exist and are the line's ends
     (either direction)."""
     coords, ci = shapely.get_coordinates(lines, return_index=True)
@@ -109,25 +113,30 @@ def end_problems(rows, lines, jz, tol):
     first = np.searchsorted(ci, np.arange(n))
     last = np.searchsorted(ci, np.arange(n), side="right") - 1
     ends = np.stack([coords[first], coords[last]], axis=1)          # (n, 2, 2)
-    by_name: Dict[str, list] = {}
+    # a JZDH names one point, rarely several: the first in a dict, the others apart
+    first_of: Dict[str, int] = {}
+    more: Dict[str, list] = {}
     for i, h in enumerate(jz.names):
-        by_name.setdefault(h, []).append(i)
+        if first_of.setdefault(h, i) != i:
+            more.setdefault(h, [first_of[h]]).append(i)
     out: Dict[int, list] = {}
     hits = {}
     for field, label in (("QJZDH", "起界址点"), ("ZJZDH", "止界址点")):
-        names = [str(r.get(field) or "").strip() for r in rows]
-        cand = [by_name.get(h, ()) if h else () for h in names]
+        names = [str(v or "").strip() for v in cols[field]]
+        j = np.fromiter((first_of.get(h, -1) if h else -1 for h in names), dtype=np.int64,
+                        count=n)
+        several = np.array([h in more for h in names], dtype=bool) if more else \
+            np.zeros(n, dtype=bool)
         at = np.zeros((n, 2), dtype=bool)
-        one = np.array([len(c) == 1 for c in cand], dtype=bool)
+        one = (j >= 0) & ~several
         if one.any():
-            j = np.array([c[0] for c, o in zip(cand, one) if o], dtype=np.int64)
-            d = np.hypot(*(jz.xy[j][:, None, :] - ends[one]).transpose(2, 0, 1))
+            d = np.hypot(*(jz.xy[j[one]][:, None, :] - ends[one]).transpose(2, 0, 1))
             at[one] = d <= tol
-        for i in np.flatnonzero(~one & np.array([len(c) > 1 for c in cand], dtype=bool)):
-            d = np.hypot(*(jz.xy[list(cand[i])][:, None, :] - ends[i][None]).transpose(2, 0, 1))
+        for i in np.flatnonzero(several):
+            d = np.hypot(*(jz.xy[more[names[i]]][:, None, :] - ends[i][None]).transpose(2, 0, 1))
             at[i] = (d <= tol).any(axis=0)
         named = np.array([bool(h) for h in names], dtype=bool)
-        exists = np.array([len(c) > 0 for c in cand], dtype=bool)
+        exists = j >= 0
         at_any = at.any(axis=1)
         for i in np.flatnonzero(named & ~exists).tolist():
             out.setdefault(i, []).append("%s %s 不存在" % (label, names[i]))
@@ -148,30 +157,36 @@ def end_problems(rows, lines, jz, tol):
 
 def line_findings(ctx, tp, vt, bnd, pos, jz, p):
     from .boundary import split_codes
-    rows, lines = read_layer(ctx, "JZX", JZX_FIELDS)
-    sel = [i for i, g in enumerate(lines) if g is not None]
+    fids, cols, lines = read_columns(ctx, "JZX", JZX_FIELDS)
+    sel = np.flatnonzero(~shapely.is_missing(lines)) if len(lines) else \
+        np.zeros(0, dtype=np.int64)
+    dks = [tuple(split_codes(cols["DKBM"][i])) for i in sel.tolist()]
     if ctx.scope is not None:
-        sel = [i for i in sel if any(ctx.in_scope(c) for c in split_codes(rows[i].get("DKBM")))]
-    if not sel:
+        inside = [any(ctx.in_scope(c) for c in dk) for dk in dks]
+        sel = sel[np.array(inside, dtype=bool)] if len(sel) else sel
+        dks = [dk for dk, ok in zip(dks, inside) if ok]
+    if not len(sel):
         return []
-    rows = [rows[i] for i in sel]
-    lines = np.array([lines[i] for i in sel], dtype=object)
+    take = sel.tolist()
+    fids = fids[sel]
+    cols = {f: [v[i] for i in take] for f, v in cols.items()}
+    lines = lines[sel]
     tol = p["xy"]
-    dks = [tuple(split_codes(r.get("DKBM"))) for r in rows]
-    plots_of = [[k for c in dk for k in pos.get(c, ())] for dk in dks]
-    bad_b = off_boundary(vt, bnd, lines, plots_of, tol)
+    ptr, plots, _ = codes_to_plots(dks, pos)
+    bad_b = off_boundary(vt, bnd, lines, ptr, plots, tol)
     ctx.feedback.check()
-    bad_e = end_problems(rows, lines, jz, tol) if len(jz) or any(
-        r.get("QJZDH") or r.get("ZJZDH") for r in rows) else {}
+    bad_e = end_problems(cols, lines, jz, tol) if len(jz) or any(
+        q or z for q, z in zip(cols["QJZDH"], cols["ZJZDH"])) else {}
     report = sorted(set(bad_b) | set(bad_e))
     if not report:
         return []
     mids = shapely.line_interpolate_point(lines[report], 0.5, normalized=True)
+    names = _line_names(ctx, fids[report].tolist())
     out = []
     for i, mid in zip(report, mids):
-        r, dk = rows[i], dks[i]
-        key = str(r.get("JZXH") or "").strip() or str(r.get("BSM") or "").strip() \
-            or "fid:%s" % r.get("FID")
+        dk = dks[i]
+        jzxh, bsm = names.get(int(fids[i]), (None, None))
+        key = str(jzxh or "").strip() or str(bsm or "").strip() or "fid:%s" % fids[i]
         where = fmt_xy(mid.x, mid.y)
         unit = (dk or ("",))[0][:14]
         if i in bad_b:
@@ -182,10 +197,27 @@ def line_findings(ctx, tp, vt, bnd, pos, jz, p):
                 related_field="DKBM", unit_code=unit, geom=mid,
                 values={"segments": nseg, "distance": round(depth, 4), "_fp": "b"}))
         if i in bad_e:
-            named = tuple(h for h in (str(r.get("QJZDH") or "").strip(),
-                                      str(r.get("ZJZDH") or "").strip()) if h)
+            named = tuple(h for h in (str(cols["QJZDH"][i] or "").strip(),
+                                      str(cols["ZJZDH"][i] or "").strip()) if h)
             out.append(Finding(
                 "T16", "JZX", key, "界址线 %s %s，位置 %s" % (key, "；".join(bad_e[i]), where),
                 key_field="JZXH", related=named, related_field="JZDH", unit_code=unit, geom=mid,
                 values={"_fp": "e"}))
+    return out
+
+
+def _line_names(ctx, fids) -> Dict[int, tuple]:
+    """{fid: (JZXH, BSM)} of the given JZX features."""
+    db = ctx.db
+    if db is None or not db.has("JZX") or not fids:
+        return {}
+    cols = db.columns("JZX")
+    sel = ", ".join('"%s"' % cols[f][0] if f in cols else "NULL" for f in JZX_NAMES)
+    pk = db.primary_key("JZX")
+    out = {}
+    for s in range(0, len(fids), 500):
+        chunk = fids[s:s + 500]
+        for row in db.conn.execute('SELECT "%s", %s FROM "%s" WHERE "%s" IN (%s)' % (
+                pk, sel, db.name("JZX"), pk, ",".join("?" * len(chunk))), chunk):
+            out[int(row[0])] = tuple(row[1:])
     return out
