@@ -6,7 +6,8 @@ overlap and gap families compute, nor do the allowed-feature masks. They are
 started in a worker thread while the main thread builds the arrangement and cuts
 the masks (GEOS and numpy release the GIL for most of that work). When the engine
 reaches such a family it waits for the worker's findings instead of computing
-them; a value (the masks) is waited for where it is read (value()).
+them; a value (the masks, buffered while the plots are read) is waited for where
+it is read (value()).
 
 Results stay those of a sequential run: the database is only read in the main
 thread (an sqlite connection belongs to its thread), every shared cache entry the
@@ -108,8 +109,9 @@ def early(ctx) -> None:
 
 
 def start(ctx, tp) -> None:
-    """Once the plots are loaded (tp None if that failed): queue the vertex tables, then
-    the region family and the vertex family of this run, those that run."""
+    """Once the plots are loaded (tp None if that failed): the region family goes to the
+    worker at once, the vertex tables are built here meanwhile (the arrangement needs
+    them next), then the vertex family follows the regions in the worker."""
     pending = ctx.cache.get(_KEY)
     if not pending or "_pool" not in pending:
         return
@@ -118,15 +120,15 @@ def start(ctx, tp) -> None:
         if tp is None or not _eligible(ctx, len(tp)):
             return
         from .vertices import vertex_tables
-        pending["topo:vertices"] = (None, pool.submit(
-            lambda: vertex_tables(_WorkerContext(ctx), tp)))
         regions_cls, vertices_cls, _ = _families()
-        for fam in (regions_cls, vertices_cls):
-            sub = _subset(ctx, fam)
-            if sub:
-                if fam is regions_cls:
-                    _read_regions(ctx)
-                pending[fam.__name__] = (sub, pool.submit(_run, ctx, fam, sub))
+        sub = _subset(ctx, regions_cls)
+        if sub:
+            _read_regions(ctx)
+            pending[regions_cls.__name__] = (sub, pool.submit(_run, ctx, regions_cls, sub))
+        sub = _subset(ctx, vertices_cls)
+        if sub:
+            vertex_tables(ctx, tp)
+            pending[vertices_cls.__name__] = (sub, pool.submit(_run, ctx, vertices_cls, sub))
     finally:
         pool.shutdown(wait=False)
 
