@@ -26,8 +26,8 @@ def sharp_angles(rv, min_angle):
     seg = np.hypot(d0[:, 0], d0[:, 1])
     long_enough = seg > ZERO_LEN
     if long_enough.all():             # the usual case: every vertex is kept
-        kept, ring, p, n = np.arange(len(seg)), rv.ring, prev, nxt
-        count = rv.count
+        kept, ring, count = np.arange(len(seg)), rv.ring, rv.count
+        d1, d2 = d0, d0[nxt]          # the incoming segments of a vertex and of its next
     else:
         kept = np.flatnonzero(long_enough)
         if not len(kept):
@@ -39,15 +39,23 @@ def sharp_angles(rv, min_angle):
         c = np.maximum(count[ring], 1)
         p = kept[start[ring] + (pos - 1) % c]
         n = kept[start[ring] + (pos + 1) % c]
-    v = rv.xy[kept]
-    d1 = v - rv.xy[p]
-    d2 = rv.xy[n] - v
-    turn = np.arctan2(d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0],
-                      d1[:, 0] * d2[:, 0] + d1[:, 1] * d2[:, 1])
-    sign = np.where(rv.interior_left[ring], 1.0, -1.0)
+        v = rv.xy[kept]
+        d1 = v - rv.xy[p]
+        d2 = rv.xy[n] - v
+    cross = d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0]
+    dot = d1[:, 0] * d2[:, 0] + d1[:, 1] * d2[:, 1]
+    cand = np.arange(len(kept))
+    if min_angle < 80:
+        # an interior angle under min_angle turns by more than 180° − min_angle: the
+        # segments point nearly back (dot < 0, small cross); only those get atan2
+        slack = np.tan(np.radians(min_angle)) * 1.000001
+        cand = np.flatnonzero((dot < 0) & (np.abs(cross) <= slack * -dot))
+    turn = np.arctan2(cross[cand], dot[cand])
+    ring_c = ring[cand]
+    sign = np.where(rv.interior_left[ring_c], 1.0, -1.0)
     interior = np.degrees(np.mod(np.pi - sign * turn, 2 * np.pi))
-    bad = (interior < min_angle) & (count[ring] >= 3)
-    return kept[bad], interior[bad]
+    bad = (interior < min_angle) & (count[ring_c] >= 3)
+    return kept[cand[bad]], interior[bad]
 
 
 def short_edges(rv, min_dist):
@@ -89,6 +97,19 @@ class VertexTables:
     def owners(self, i):
         return self.own[self.ptr[i]:self.ptr[i + 1]]
 
+    def plot_bounds(self, n_plots: int) -> np.ndarray:
+        """(minx, miny, maxx, maxy) per plot from its vertices (they come in plot order),
+        as shapely.bounds gives them, without a GEOS call per plot."""
+        out = np.full((n_plots, 4), np.nan)
+        plot = self.rv.plot
+        if len(plot):
+            first = np.r_[0, np.flatnonzero(np.diff(plot)) + 1]
+            xy = self.rv.xy
+            for k, (fn, col) in enumerate(((np.minimum, 0), (np.minimum, 1),
+                                           (np.maximum, 0), (np.maximum, 1))):
+                out[plot[first], k] = fn.reduceat(xy[:, col], first)
+        return out
+
     def owner_keys(self):
         counts = np.diff(self.ptr)
         return np.repeat(np.arange(len(self.loc)), counts) * self.n_plot + self.own
@@ -129,7 +150,7 @@ def near_edges(ctx, tp, vt, radius):
     if not len(vt.loc):
         return e, e, np.zeros(0)
     grow = radius * (1 + 1e-9) + 1e-9
-    b = shapely.bounds(tp.geoms)
+    b = vt.plot_bounds(len(tp))
     li, pj = points_in_boxes(vt.loc, b[:, :2] - grow, b[:, 2:] + grow)
     key = li.astype(np.int64) * vt.n_plot + pj
     own = vt.owner_keys()                      # sorted: unique loc * n + plot
