@@ -98,14 +98,20 @@ def early(ctx) -> None:
     ctx.cache[_KEY] = pending
     pool = ThreadPoolExecutor(1, thread_name_prefix="quequan-prefetch")
     pending["_pool"] = (None, pool)
+    from .common import params
     if _subset(ctx, _families()[2]):
-        from .common import params
         from .layers import allowed_masks, read_layer, xzdw_strips
         gap_width = params(ctx)["gap_width"]
         read_layer(ctx, "MZDW", ("DWMC",))
         xzdw_strips(ctx, gap_width)
         pending["topo:masks"] = (None, pool.submit(
             lambda: allowed_masks(_WorkerContext(ctx), gap_width)))
+    if "T15" in _subset(ctx, _families()[0]):
+        # region nesting needs the regions only: done while the plots are read
+        from .region_nesting import nesting_findings
+        _read_regions(ctx)
+        p = params(ctx)
+        pending["topo:t15"] = (None, pool.submit(_record, ctx, lambda w: nesting_findings(w, p)))
 
 
 def start(ctx, tp) -> None:
@@ -150,10 +156,35 @@ def _read_regions(ctx):
 
 
 def _run(ctx, fam, subset):
-    wctx = _WorkerContext(ctx)
     threading.current_thread().name = "quequan-prefetch-" + fam.__name__
-    findings = list(fam().compute(wctx, subset))
+    return _record(ctx, lambda w: fam().compute(w, subset))
+
+
+def _record(ctx, fn):
+    """fn(worker context) with what it reports: (findings, notes, skips, logs)."""
+    wctx = _WorkerContext(ctx)
+    findings = list(fn(wctx))
     return findings, wctx.notes, wctx.skips, wctx.logs
+
+
+def _replay(ctx, result):
+    findings, notes, skips, logs = result
+    ctx.notes.extend(notes)
+    for rule, reason in skips:
+        ctx.skip(rule, reason)
+    for text in logs:
+        ctx.feedback.log(text)
+    return findings
+
+
+def recorded(ctx, key, fn) -> list:
+    """fn(ctx)'s findings, or those the worker computed ahead under key with their notes,
+    skips and logs replayed here (also inside a family the worker runs)."""
+    pending = ctx.cache.get(_KEY)
+    entry = pending.pop(key, None) if pending else None
+    if entry is None:
+        return list(fn(ctx))
+    return _replay(ctx, entry[1].result())
 
 
 def take(ctx, fam, wanted) -> Optional[list]:
@@ -166,12 +197,7 @@ def take(ctx, fam, wanted) -> Optional[list]:
     if entry is None:
         return None
     subset, future = entry
-    findings, notes, skips, logs = future.result()
+    result = future.result()
     if list(wanted) != subset:          # not what the engine asks for: compute again
         return None
-    ctx.notes.extend(notes)
-    for rule, reason in skips:
-        ctx.skip(rule, reason)
-    for text in logs:
-        ctx.feedback.log(text)
-    return findings
+    return _replay(ctx, result)

@@ -140,7 +140,7 @@ class RegionRules:
         ctx.feedback.progress(70)
         if "T15" in wanted:
             from .region_nesting import nesting_findings
-            out.extend(nesting_findings(ctx, p))
+            out.extend(prefetch.recorded(ctx, "topo:t15", lambda c: nesting_findings(c, p)))
         ctx.feedback.progress(100)
         return out
 

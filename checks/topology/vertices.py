@@ -85,10 +85,25 @@ class VertexTables:
     def __init__(self, tp):
         self.rv = ring_vertices(tp.geoms)
         self.loc, self.inv = unique_locations(self.rv.xy)
-        self.ptr, self.own = owners_csr(self.inv, self.rv.plot, len(self.loc))
+        self._owners = None
         self.n_plot = max(len(tp), 1)
         self.pi = self.pj = np.zeros(0, dtype=np.int64)
         self.pd = np.zeros(0)
+
+    @property
+    def ptr(self):
+        return self._owner_table()[0]
+
+    @property
+    def own(self):
+        return self._owner_table()[1]
+
+    def _owner_table(self):
+        """The plots at each location (CSR), made on first use: the arrangement, which
+        comes first, does not need them."""
+        if self._owners is None:
+            self._owners = owners_csr(self.inv, self.rv.plot, len(self.loc))
+        return self._owners
 
     def search(self, radius):
         """All pairs (i < j) of locations closer than radius, with their distance."""
