@@ -66,3 +66,29 @@ def test_cancel_stops_the_worker_too(defect_db, monkeypatch):
         return calls["n"] > 3
     with TownshipDB(path) as db, pytest.raises(Cancelled):
         run_checks(CheckContext(db, feedback=Feedback(is_canceled=canceled)), T_ALL)
+
+
+def test_prefilled_plots_without_database_run_ahead_too(defect_db, monkeypatch):
+    """What quequan:checktopology does: plots put into the context, no database."""
+    from quequan.checks.context import CheckContext
+    from quequan.checks.engine import run_checks
+    from quequan.checks.plots import PlotSet
+    from quequan.checks.topology import prefetch
+    from quequan.core.township_db import TownshipDB
+    path, _ = defect_db
+    with TownshipDB(path) as db:
+        rows, wkbs = db.read_geometries("DK", ("DKBM",))
+    rules = ["T%02d" % i for i in range(1, 14)]
+
+    def run(prefetch_min):
+        monkeypatch.setattr(prefetch, "MIN_PLOTS", prefetch_min)
+        ctx = CheckContext(None)
+        ctx.cache["plots"] = PlotSet.from_wkb([r["FID"] for r in rows], [r["DKBM"] for r in rows],
+                                              wkbs)
+        return run_checks(ctx, rules), ctx
+    monkeypatch.setenv("QUEQUAN_THREADS", "2")
+    sequential, _ = run(10 ** 9)
+    ahead, ctx = run(0)
+    assert "topo:prefetch" in ctx.cache
+    assert _view(ahead) == _view(sequential)
+    assert any(f.rule == "T12" for f in ahead.findings)
