@@ -15,7 +15,7 @@ import shapely
 from ..finding import Finding
 from ..registry import register
 from .boundary_lines import line_findings
-from .common import fmt_xy, params, topo_plots
+from .common import fmt_xy, gc_paused, params, topo_plots
 from .layers import codes_to_plots, has_features, read_columns
 from .vertex_index import near_pairs
 from .vertices import vertex_tables
@@ -81,6 +81,7 @@ class JzdSet:
 class BoundaryPointRules:
     ids = ("T16",)
 
+    @gc_paused
     def run(self, ctx, wanted):
         if not (has_features(ctx, "JZD") or has_features(ctx, "JZX")):
             ctx.skip("T16", "JZD/JZX 为空，T16 跳过")

@@ -13,7 +13,7 @@ import shapely
 
 from ..finding import Finding
 from ..registry import register
-from .common import fmt_xy, join_keys, params, representative, topo_plots, unit_label
+from .common import fmt_xy, gc_paused, join_keys, params, representative, topo_plots, unit_label
 from .coverage import arrangement, build_extent
 from .geomops import narrower_than, width_of
 from .masks import subtract_masks
@@ -117,6 +117,7 @@ def reportable(g: GapPart) -> bool:
 class PlotGapRules:
     ids = ("T05", "T06", "T13")
 
+    @gc_paused
     def run(self, ctx, wanted):
         tp = topo_plots(ctx)
         p = params(ctx)

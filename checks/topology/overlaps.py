@@ -20,7 +20,7 @@ import shapely
 from ..finding import Finding
 from ..registry import register
 from .coverage import arrangement
-from .common import TopoPlots, params, representative, topo_plots, unit_label
+from .common import gc_paused, params, representative, topo_plots, TopoPlots, unit_label
 from .geomops import chunked, narrower_than, polygonal, polygonal_array, query_pairs, \
     safe_binary, safe_unary, width_of, \
     width_upper_bound
@@ -136,6 +136,7 @@ def duplicate_finding(tp: TopoPlots, o: Overlap, p) -> Finding:
 class PlotOverlapRules:
     ids = ("T04", "T07", "T13")
 
+    @gc_paused
     def run(self, ctx, wanted):
         tp = topo_plots(ctx)
         p = params(ctx)

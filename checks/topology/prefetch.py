@@ -162,6 +162,11 @@ def _run(ctx, fam, subset):
 
 def _record(ctx, fn):
     """fn(worker context) with what it reports: (findings, notes, skips, logs)."""
+    from .common import gc_paused
+    return gc_paused(_record_now)(ctx, fn)
+
+
+def _record_now(ctx, fn):
     wctx = _WorkerContext(ctx)
     findings = list(fn(wctx))
     return findings, wctx.notes, wctx.skips, wctx.logs

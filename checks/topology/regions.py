@@ -13,7 +13,8 @@ import shapely
 from ..finding import Finding
 from ..registry import register
 from . import prefetch
-from .common import is_dkbm, params, representative, topo_plots, unit_label, village_label
+from .common import (gc_paused, is_dkbm, params, representative, topo_plots, unit_label,
+                     village_label)
 from .geomops import directed_distance, polygonal, polygonal_array, safe_binary, safe_pair
 from .layers import own_region_codes, regions
 
@@ -111,6 +112,7 @@ def plot_regions(ctx, tp, rs: RegionSet) -> List[str]:
 class RegionRules:
     ids = ("T13", "T14", "T15")
 
+    @gc_paused
     def run(self, ctx, wanted):
         if "T13" in wanted or "T14" in wanted:
             topo_plots(ctx)           # may have started this family in the worker

@@ -11,7 +11,7 @@ from shapely.errors import GEOSException
 
 from ..finding import Finding
 from ..registry import register
-from .common import REPAIRED_NOTE, fmt_xy, params, topo_plots
+from .common import fmt_xy, gc_paused, params, REPAIRED_NOTE, topo_plots
 from .wkb_repair import unparsed_plots
 
 _REASONS = [
@@ -50,6 +50,7 @@ def reason_text(reason: str):
 class PlotShapeRules:
     ids = ("T01", "T02", "T03", "T08")
 
+    @gc_paused
     def run(self, ctx, wanted):
         tp = topo_plots(ctx)   # also reads unparsable shapes and repairs them
         ps = tp.ps

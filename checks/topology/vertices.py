@@ -12,7 +12,7 @@ import shapely
 from ..finding import Finding
 from ..registry import register
 from . import prefetch
-from .common import fmt_xy, params, topo_plots
+from .common import fmt_xy, gc_paused, params, topo_plots
 from .vertex_index import (cyclic_neighbours, near_pairs, owners_csr, points_in_boxes,
                            ring_vertices, unique_locations)
 
@@ -189,6 +189,7 @@ def near_edges(ctx, tp, vt, radius):
 class VertexRules:
     ids = ("T09", "T10", "T11", "T12")
 
+    @gc_paused
     def run(self, ctx, wanted):
         topo_plots(ctx)               # may have started this family in the worker
         done = prefetch.take(ctx, self, wanted)
