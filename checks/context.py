@@ -97,7 +97,7 @@ class CheckContext:
     def skip(self, rule: str, reason: str):
         self.skipped[rule] = reason
 
-    def table(self, name: str, fields: Optional[Sequence[str]] = None) -> List[dict]:
+    def table(self, name: str) -> List[dict]:
         """Rows of an ownership table, cached per run."""
         key = "table:" + name.upper()
         if key not in self.cache:

@@ -6,7 +6,7 @@ field per line:  CODE 名称 TYPE CON [DOMAIN]
 TYPE: C<n> = Char(n); F<w>.<d> = Float(w,d); I<n> = Int(n); D = Date.
 CON: M / O / C.  DOMAIN: a code list id of codelists.py (e.g. C.7, GB4761).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
 CHAR, FLOAT, INT, DATE = "Char", "Float", "Int", "Date"
