@@ -166,8 +166,8 @@ def main(argv=None):
         print("  skipped %s: %s" % (r, why))
     if "BoundaryPointRules" in ctx.timings and "T16" not in result.run["rules_skipped"]:
         print("  T16 (JZD %d points, JZX %d lines): %.2f s of the total" % (
-            len(ctx.cache.get("topo:columns:JZD", ([],))[0]),
-            len(ctx.cache.get("topo:columns:JZX", ([],))[0]), ctx.timings["BoundaryPointRules"]))
+            len(ctx.cache.get("topo:jz:JZD", ([],))[0]),
+            len(ctx.cache.get("topo:jz:JZX", ([],))[0]), ctx.timings["BoundaryPointRules"]))
     ok = True
     budget = args.budget * max(n, 1) / 100000.0
     ok &= ours <= budget

@@ -24,7 +24,7 @@ def _view(result):
             result.run["notes"], result.run["rules_skipped"])
 
 
-@pytest.mark.parametrize("rules", [T_ALL, ["T09", "T12", "T14"], ["T15"], ["T04", "T05"]])
+@pytest.mark.parametrize("rules", [T_ALL, ["T09", "T12", "T14"], ["T15"], ["T04", "T05"], ["T16"]])
 def test_prefetched_run_equals_sequential_run(defect_db, monkeypatch, rules):
     path, _ = defect_db
     sequential, ctx0 = _run(path, rules, 10 ** 9, monkeypatch)

@@ -32,52 +32,6 @@ def read_layer(ctx, code: str, fields=()) -> Tuple[List[dict], np.ndarray]:
     return ctx.cached("topo:layer:" + code, factory)
 
 
-def read_columns(ctx, code: str, fields) -> Tuple[np.ndarray, Dict[str, list], np.ndarray]:
-    """(fids, {FIELD: values}, shapely geometries) of a point or line layer, column-wise
-    (no dict per feature: JZD and JZX have hundreds of thousands); unreadable or empty
-    geometries read as None. Empty without database or layer."""
-    def factory():
-        db = ctx.db
-        if db is None or not db.has(code):
-            return np.zeros(0, dtype=np.int64), {f: [] for f in fields}, \
-                np.empty(0, dtype=object)
-        fids, cols, wkbs = db.read_geometry_columns(code, fields)
-        arr = np.array([w if w else None for w in wkbs], dtype=object)
-        geoms = shapely.from_wkb(arr, on_invalid="ignore") if len(arr) else arr
-        geoms = np.where(shapely.is_empty(geoms), None, geoms)
-        return fids, cols, geoms
-    return ctx.cached("topo:columns:" + code, factory)
-
-
-def codes_to_plots(code_lists, pos: Dict[str, List[int]]):
-    """CSR of the plots that lists of codes name: item i names plots[ptr[i]:ptr[i+1]],
-    code_no says which of its codes each one comes from; the order is the item's
-    codes, then pos order (a DKBM held by two plots names both)."""
-    n = len(code_lists)
-    counts = np.fromiter(map(len, code_lists), dtype=np.int64, count=n)
-    flat = [c for cs in code_lists for c in cs]
-    item = np.repeat(np.arange(n), counts)
-    code_no = np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts)
-    first = {k: v[0] for k, v in pos.items()}
-    plot = np.fromiter((first.get(c, -1) for c in flat), dtype=np.int64, count=len(flat))
-    many = {k: v for k, v in pos.items() if len(v) > 1}
-    if many:
-        extra = [(t, k) for t, c in enumerate(flat) if c in many for k in many[c][1:]]
-        if extra:
-            t = np.array([e[0] for e in extra], dtype=np.int64)
-            item = np.concatenate([item, item[t]])
-            code_no = np.concatenate([code_no, code_no[t]])
-            rank = np.concatenate([np.zeros(len(plot), dtype=np.int64),
-                                   np.array([many[flat[e[0]]].index(e[1]) for e in extra])])
-            plot = np.concatenate([plot, np.array([e[1] for e in extra], dtype=np.int64)])
-            order = np.lexsort((rank, code_no, item))
-            item, code_no, plot = item[order], code_no[order], plot[order]
-    keep = plot >= 0
-    item, code_no, plot = item[keep], code_no[keep], plot[keep]
-    ptr = np.searchsorted(item, np.arange(n + 1))
-    return ptr, plot, code_no
-
-
 def regions(ctx, code: str) -> Dict[str, object]:
     """Region code -> geometry (parts with one code united) for XJQY/CJQY/ZJQY."""
     def factory():

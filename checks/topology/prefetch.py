@@ -14,7 +14,10 @@ thread (an sqlite connection belongs to its thread), every shared cache entry th
 family reads is filled before it starts, and its notes, skips and log lines are
 recorded and replayed when the engine asks for the family (their order is kept).
 """
+import os
+import sqlite3
 import threading
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional
 
@@ -106,12 +109,45 @@ def early(ctx) -> None:
         xzdw_strips(ctx, gap_width)
         pending["topo:masks"] = (None, pool.submit(
             lambda: allowed_masks(_WorkerContext(ctx), gap_width)))
+    if "T16" in (getattr(ctx, "rules_run", None) or []):
+        _read_boundary_points(ctx, pending)
     if "T15" in _subset(ctx, _families()[0]):
         # region nesting needs the regions only: done while the plots are read
         from .region_nesting import nesting_findings
         _read_regions(ctx)
         p = params(ctx)
         pending["topo:t15"] = (None, pool.submit(_record, ctx, lambda w: nesting_findings(w, p)))
+
+
+def _read_boundary_points(ctx, pending) -> None:
+    """JZD and JZX read in a thread with its own connection: SQLite builds each column
+    as one string without holding the GIL, so this overlaps the plots' reading."""
+    from ...core import column_reader
+    from .jz_tables import JZD_FIELDS, JZX_FIELDS
+    db = ctx.db
+    plans = [("topo:jz:" + code, column_reader.plan(db, code, fields, code != "DK"))
+             for code, fields in (("JZD", JZD_FIELDS), ("JZX", JZX_FIELDS), ("DK", ("KJZB",)))]
+    plans = [(k, p) for k, p in plans if p is not None]
+    path = getattr(db, "path", None)
+    if not plans or not path or not os.path.exists(path):
+        return
+
+    def read():
+        threading.current_thread().name = "quequan-prefetch-jz"
+        conn = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(path), uri=True)
+        try:
+            for key, plan in plans:
+                try:
+                    ctx.cache[key] = column_reader.decode(plan, column_reader.fetch(conn, plan))
+                except (ValueError, sqlite3.Error):
+                    pass          # the family reads it itself (row fetches)
+        finally:
+            conn.close()
+    pool = ThreadPoolExecutor(1, thread_name_prefix="quequan-prefetch-jz")
+    future = pool.submit(read)
+    pool.shutdown(wait=False)
+    for key, _ in plans:
+        pending[key] = (None, future)
 
 
 def start(ctx, tp) -> None:
@@ -135,6 +171,13 @@ def start(ctx, tp) -> None:
         if sub:
             vertex_tables(ctx, tp)
             pending[vertices_cls.__name__] = (sub, pool.submit(_run, ctx, vertices_cls, sub))
+        jz = pending.get("topo:jz:JZD")
+        if "T16" in ctx.rules_run and jz is not None:
+            from .boundary import BoundaryPointRules
+            vertex_tables(ctx, tp)
+            keys = [k for k in pending if k.startswith("topo:jz:")]
+            pending[BoundaryPointRules.__name__] = (["T16"], pool.submit(
+                _run_when_read, ctx, BoundaryPointRules, jz[1], keys))
     finally:
         pool.shutdown(wait=False)
 
@@ -158,6 +201,15 @@ def _read_regions(ctx):
 def _run(ctx, fam, subset):
     threading.current_thread().name = "quequan-prefetch-" + fam.__name__
     return _record(ctx, lambda w: fam().compute(w, subset))
+
+
+def _run_when_read(ctx, fam, reading, keys):
+    """T16 once its layers are read (None, so that the engine runs it, when a layer
+    could not be read ahead)."""
+    reading.result()
+    if not all(k in ctx.cache for k in keys):
+        return None
+    return _run(ctx, fam, ["T16"])
 
 
 def _record(ctx, fn):
@@ -203,6 +255,6 @@ def take(ctx, fam, wanted) -> Optional[list]:
         return None
     subset, future = entry
     result = future.result()
-    if list(wanted) != subset:          # not what the engine asks for: compute again
-        return None
+    if result is None or list(wanted) != subset:   # not done there, or not what the
+        return None                                # engine asks for: compute here
     return _replay(ctx, result)

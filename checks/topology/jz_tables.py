@@ -1,0 +1,195 @@
+"""JZD and JZX as column tables for T16: text columns, coordinates, and the plots
+each feature names as flat arrays (CSR), read without a Python object per feature
+beyond its text values."""
+import re
+from itertools import repeat
+from typing import Dict, List
+
+import numpy as np
+
+from ...core import column_reader
+from ...core.column_reader import split_lists
+from . import prefetch
+from .layers import has_features
+from .wkb_arrays import LineTable, point_xy
+
+JZD_FIELDS = ("JZDH", "DKBM", "XZBZ", "YZBZ")
+JZX_FIELDS = ("DKBM", "QJZDH", "ZJZDH", "JZXH", "BSM")
+
+_SEP = re.compile(r"[/,，、;；]")
+_OTHER = re.compile(r"[,，、;；]")
+
+
+def split_codes(text) -> List[str]:
+    """'A/B' (also , ， 、 ; ；) -> ['A', 'B']."""
+    if not text:
+        return []
+    s = text if text.__class__ is str else str(text)
+    out = [x.strip() for x in (s.split("/") if _OTHER.search(s) is None else _SEP.split(s))]
+    return [t for t in out if t] if "" in out else out
+
+
+def first_index(values) -> Dict[str, int]:
+    """{value: index of its first occurrence} (built in C: later items overwrite)."""
+    n = len(values)
+    return dict(zip(reversed(values), range(n - 1, -1, -1)))
+
+
+def plot_positions(keys) -> Dict[str, List[int]]:
+    """{DKBM: array positions}; a DKBM held by two plots (A06) names both."""
+    pos: Dict[str, List[int]] = {}
+    for k, key in enumerate(keys):
+        pos.setdefault(key, []).append(k)
+    return pos
+
+
+def flat_codes_to_plots(counts: np.ndarray, flat: List[str], pos: Dict[str, List[int]]):
+    """CSR of the plots that rows of codes name: row i has counts[i] codes in flat and
+    names plots[ptr[i]:ptr[i+1]]; code_no says which of its codes each comes from. The
+    order is the row's codes, then pos order."""
+    n = len(counts)
+    item = np.repeat(np.arange(n), counts)
+    code_no = np.arange(len(flat)) - np.repeat(np.cumsum(counts) - counts, counts)
+    first = {k: v[0] for k, v in pos.items()}
+    plot = np.fromiter(map(first.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+    many = {k: v for k, v in pos.items() if len(v) > 1}
+    if many:
+        hit = np.flatnonzero(np.fromiter(map(many.__contains__, flat), dtype=bool,
+                                         count=len(flat)))
+        extra = [(t, k) for t in hit.tolist() for k in many[flat[t]][1:]]
+        if extra:
+            t = np.array([e[0] for e in extra], dtype=np.int64)
+            item = np.concatenate([item, item[t]])
+            code_no = np.concatenate([code_no, code_no[t]])
+            rank = np.concatenate([np.zeros(len(plot), dtype=np.int64),
+                                   np.array([many[flat[e[0]]].index(e[1]) for e in extra])])
+            plot = np.concatenate([plot, np.array([e[1] for e in extra], dtype=np.int64)])
+            order = np.lexsort((rank, code_no, item))
+            item, code_no, plot = item[order], code_no[order], plot[order]
+    keep = plot >= 0
+    item, code_no, plot = item[keep], code_no[keep], plot[keep]
+    ptr = np.searchsorted(item, np.arange(n + 1))
+    return ptr, plot, code_no
+
+
+def columns(ctx, layer, fields, geometry=True):
+    """(fids, text columns, WkbColumn) of JZD or JZX (or DK's KJZB), cached; read ahead in
+    a thread of its own on a large township (prefetch.early)."""
+    return prefetch.value(ctx, "topo:jz:" + layer,
+                          lambda: column_reader.read(ctx.db, layer, fields, geometry))
+
+
+def has_boundary_points(ctx) -> bool:
+    """JZD or JZX have features (from what was read ahead when it is there)."""
+    got = [ctx.cache.get("topo:jz:" + c) for c in ("JZD", "JZX")]
+    if all(g is not None for g in got):
+        return any(len(g[0]) for g in got)
+    return has_features(ctx, "JZD") or has_features(ctx, "JZX")
+
+
+def kjzb_texts(ctx, ps) -> List[str]:
+    """KJZB of the plots of ps (in its order), '' where empty."""
+    fids, cols, _ = columns(ctx, "DK", ("KJZB",), geometry=False)
+    if not len(fids):
+        return [""] * len(ps.fids)
+    at = np.minimum(np.searchsorted(fids, ps.fids), len(fids) - 1)
+    found = fids[at] == ps.fids
+    vals = cols["KJZB"]
+    return [vals[i] if ok else "" for i, ok in zip(at.tolist(), found.tolist())]
+
+
+def _keep_rows(ctx, present: np.ndarray, counts: np.ndarray, tokens: List[str]):
+    """Rows with a geometry that name at least one code in the run's scope; the tokens
+    of the kept rows and their counts."""
+    keep = present.copy()
+    if ctx.scope is not None:
+        row = np.repeat(np.arange(len(counts)), counts)
+        inside = np.fromiter(map(ctx.in_scope, tokens), dtype=bool, count=len(tokens))
+        keep &= np.bincount(row[inside], minlength=len(counts)) > 0
+    if keep.all():
+        return np.arange(len(keep)), counts, tokens
+    row = np.repeat(np.arange(len(counts)), counts)
+    sel = keep[row]
+    return np.flatnonzero(keep), counts[keep], [t for t, k in zip(tokens, sel.tolist()) if k]
+
+
+_SPACE = re.compile("[^\\S\x1f]")
+
+
+def stripped(values: List[str]) -> List[str]:
+    """Values without surrounding whitespace (most have none: one scan tells)."""
+    if _SPACE.search("\x1f".join(values)) is None:
+        return values
+    return [v.strip() for v in values]
+
+
+def _pick(values: List[str], rows: np.ndarray, n: int) -> List[str]:
+    return values if len(rows) == n else [values[i] for i in rows.tolist()]
+
+
+class JzdTable:
+    """The JZD in scope: fids, names (JZDH), DKBM text, XZBZ/YZBZ texts, xy, and the codes
+    they name (counts per point, flat tokens)."""
+
+    def __init__(self, ctx):
+        fids, cols, wkbs = columns(ctx, "JZD", JZD_FIELDS)
+        xy = point_xy(wkbs) if wkbs is not None else np.full((len(fids), 2), np.nan)
+        counts, tokens = split_lists(cols["DKBM"])
+        rows, self.counts, self.tokens = _keep_rows(ctx, ~np.isnan(xy[:, 0]), counts, tokens)
+        n = len(fids)
+        self.fids = fids[rows]
+        self.xy = xy[rows]
+        self.names = stripped(_pick(cols["JZDH"], rows, n))
+        self.dkbm = _pick(cols["DKBM"], rows, n)
+        self.coord_text = (_pick(cols["XZBZ"], rows, n), _pick(cols["YZBZ"], rows, n))
+
+    def __len__(self):
+        return len(self.names)
+
+    def plots(self, i) -> List[str]:
+        return split_codes(self.dkbm[i])
+
+
+class JzxTable:
+    """The JZX in scope: fids, DKBM, QJZDH and ZJZDH texts, coordinates (LineTable) and the
+    codes they name."""
+
+    def __init__(self, ctx):
+        fids, cols, wkbs = columns(ctx, "JZX", JZX_FIELDS)
+        lines = LineTable(wkbs if wkbs is not None else column_reader.WkbColumn(
+            np.zeros(len(fids), dtype=np.int64), b""))
+        counts, tokens = split_lists(cols["DKBM"])
+        rows, self.counts, self.tokens = _keep_rows(ctx, ~lines.missing, counts, tokens)
+        self.rows = rows
+        n = len(fids)
+        self.fids = fids[rows]
+        self.lines = lines
+        self.dkbm = _pick(cols["DKBM"], rows, n)
+        self.ends_named = {f: stripped(_pick(cols[f], rows, n)) for f in ("QJZDH", "ZJZDH")}
+        self.labels = (cols["JZXH"], cols["BSM"], rows)
+
+    def label(self, i) -> str:
+        """JZXH, else BSM, else the fid: how a reported line is named."""
+        jzxh, bsm, rows = self.labels
+        r = int(rows[i])
+        return jzxh[r].strip() or bsm[r].strip() or "fid:%s" % self.fids[i]
+
+    def __len__(self):
+        return len(self.fids)
+
+    def plots(self, i) -> tuple:
+        return tuple(split_codes(self.dkbm[i]))
+
+
+def to_float(values: List[str]) -> np.ndarray:
+    """Numbers from text; NaN for empty or not a number."""
+    try:
+        return np.array([v or "nan" for v in values], dtype=float)
+    except ValueError:
+        out = np.full(len(values), np.nan)
+        for i, v in enumerate(values):
+            try:
+                out[i] = float(v)
+            except ValueError:
+                pass
+        return out
