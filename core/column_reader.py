@@ -1,17 +1,19 @@
 """Whole columns of a large layer read in one SQLite pass each.
 
-Fetching 300 000 rows makes 300 000 Python tuples; `group_concat` instead hands
-each column over as one string, which Python splits in C, and the geometries as one buffer of WKB. Used for JZD and JZX,
-the largest layers of a township. A value holding the separator makes it fall back to
-row fetches.
+Fetching 300 000 rows makes 300 000 Python tuples; `group_concat` instead hands each
+column over as one string, which Python splits in C, and the geometries as one buffer
+of GeoPackage blobs whose headers numpy skips. SQLite builds these strings without
+holding the GIL, so a worker thread reads them alongside other work. Used for JZD and
+JZX, the largest layers of a township. A value holding the separator, or text that is
+not UTF-8, makes it fall back to row fetches.
 """
 import re
 import sqlite3
-from typing import Optional, Sequence
+import urllib.parse
+import warnings
+from typing import Dict, Optional, Sequence
 
 import numpy as np
-
-from .gpkg_blob import wkb_of
 
 SEP = "\x1f"          # ASCII unit separator: not found in codes or names
 _SPACE = re.compile("[^\\S\x1f]")
@@ -21,11 +23,14 @@ class WkbColumn:
     """The geometries of a layer as WKB in one buffer: row i is buf[offs[i]:offs[i] +
     lens[i]] (length 0 for NULL, empty or unreadable); buf has 8 spare zero bytes."""
 
-    def __init__(self, lens: np.ndarray, data: bytes):
-        self.lens = lens
-        self.offs = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64) \
-            if len(lens) else np.zeros(0, dtype=np.int64)
-        self.buf = np.frombuffer(data + b"\0" * 8, dtype=np.uint8)
+    def __init__(self, lens: np.ndarray, data, offs: Optional[np.ndarray] = None):
+        self.lens = np.asarray(lens, dtype=np.int64)
+        if offs is None:
+            offs = np.concatenate([[0], np.cumsum(self.lens)[:-1]]) if len(self.lens) else \
+                np.zeros(0)
+        self.offs = np.asarray(offs, dtype=np.int64)
+        self.buf = data if isinstance(data, np.ndarray) else \
+            np.frombuffer(bytes(data) + b"\0" * 8, dtype=np.uint8)
 
     def __len__(self):
         return len(self.lens)
@@ -34,14 +39,53 @@ class WkbColumn:
         n = int(self.lens[i])
         return self.buf[self.offs[i]:self.offs[i] + n].tobytes() if n else None
 
-    def take(self, rows) -> "WkbColumn":
-        rows = np.asarray(rows, dtype=np.int64)
-        return WkbColumn(self.lens[rows], b"".join(
-            self.buf[o:o + n].tobytes() for o, n in zip(self.offs[rows].tolist(),
-                                                         self.lens[rows].tolist())))
+
+class Columns(dict):
+    """{FIELD: list of texts}; `joined[FIELD]` is the same column as one SEP-joined string
+    when it came that way (callers that split it again use it); `lookup` (database path,
+    SQL) reads the plan's lookup fields of given fids."""
+    joined: Dict[str, str] = {}
+    lookup = None
+
+    def look_up(self, fids) -> Dict[int, tuple]:
+        """{fid: lookup field values} on a connection of its own (any thread)."""
+        if not self.lookup or not self.lookup[0] or not len(fids):
+            return {}
+        path, sql = self.lookup
+        conn = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(path), uri=True)
+        out = {}
+        try:
+            fids = [int(f) for f in fids]
+            for s in range(0, len(fids), 500):
+                chunk = fids[s:s + 500]
+                for row in conn.execute(sql % ",".join("?" * len(chunk)), chunk):
+                    out[int(row[0])] = tuple(row[1:])
+        finally:
+            conn.close()
+        return out
 
 
-def plan(db, layer: str, fields: Sequence[str], geometry: bool = True) -> Optional[dict]:
+_ENVELOPE = np.array([0, 32, 48, 48, 64, -1, -1, -1], dtype=np.int64)
+
+
+def _strip_headers(lens: np.ndarray, data: bytes) -> WkbColumn:
+    """GeoPackage blobs back to back -> their WKB (header and envelope skipped in place);
+    NULL, empty-flagged or not-GeoPackage blobs get length 0, as gpkg_blob.wkb_of reads
+    them."""
+    raw = WkbColumn(lens, data)
+    buf, offs = raw.buf, raw.offs
+    ok = lens >= 8
+    ok[ok] = (buf[offs[ok]] == 0x47) & (buf[offs[ok] + 1] == 0x50)
+    flags = np.where(ok, buf[np.minimum(offs + 3, len(buf) - 1)], 0).astype(np.int64)
+    env = _ENVELOPE[(flags >> 1) & 7]
+    ok &= (flags & 0x10 == 0) & (env >= 0)
+    head = 8 + np.maximum(env, 0)
+    ok &= lens > head
+    return WkbColumn(np.where(ok, lens - head, 0), buf, np.where(ok, offs + head, offs))
+
+
+def plan(db, layer: str, fields: Sequence[str], geometry: bool = True,
+         lookup: Sequence[str] = ()) -> Optional[dict]:
     """The SQL that reads fields and geometry of a layer column-wise (None without the
     layer): made with the database's metadata, run by fetch() on any connection to it
     (a worker thread has its own; SQLite runs an aggregate without holding the GIL)."""
@@ -51,21 +95,18 @@ def plan(db, layer: str, fields: Sequence[str], geometry: bool = True) -> Option
     pk, table = db.primary_key(layer), db.name(layer)
     present = [f for f in fields if f in cols]
     text = ", ".join(["count(*)", 'group_concat("%s", \',\')' % pk] + [
-        "group_concat(ifnull(CAST(\"%s\" AS TEXT), ''), char(31))" % cols[f][0] for f in present])
-    out = {"fields": list(fields), "present": present,
+        "group_concat(ifnull(\"%s\", ''), char(31))" % cols[f][0] for f in present])
+    out = {"layer": layer, "fields": list(fields), "present": present,
            "text": 'SELECT %s FROM "%s"' % (text, table)}
+    if lookup:
+        out["lookup"] = (getattr(db, "path", None), 'SELECT "%s", %s FROM "%s" WHERE "%s" IN (%%s)' % (
+            pk, ", ".join('"%s"' % cols[f][0] if f in cols else "NULL" for f in lookup),
+            table, pk))
     gcol = db.geometry_column(layer) if geometry else None
     if gcol is not None:
-        g = '"%s"' % gcol
-        std = ("CASE WHEN substr({g}, 1, 4) = X'47500001' THEN substr({g}, 9) "
-               "WHEN substr({g}, 1, 4) = X'47500003' AND length({g}) >= 40 "
-               "THEN substr({g}, 41) END").format(g=g)
-        odd = "({g} IS NOT NULL AND substr({g}, 1, 4) NOT IN (X'47500001', X'47500003'))" \
-            .format(g=g)
-        out["wkb"] = ('SELECT count(*), group_concat("{pk}", \',\'), group_concat(ifnull(length(w), 0), '
-                      "','), CAST(group_concat(w, '') AS BLOB), sum(o) FROM (SELECT \"{pk}\", "
-                      '{std} AS w, {odd} AS o FROM "{t}")').format(pk=pk, std=std, odd=odd, t=table)
-        out["odd"] = 'SELECT "%s", %s FROM "%s" WHERE %s' % (pk, g, table, odd)
+        out["wkb"] = ('SELECT count(*), group_concat("{pk}", \',\'), group_concat(ifnull(length('
+                      '"{g}"), 0), \',\'), CAST(group_concat("{g}", \'\') AS BLOB) FROM "{t}"'
+                      ).format(pk=pk, g=gcol, t=table)
     return out
 
 
@@ -76,7 +117,6 @@ def fetch(conn, p: Optional[dict]) -> Optional[dict]:
     raw = {"text": conn.execute(p["text"]).fetchone()}
     if "wkb" in p:
         raw["wkb"] = conn.execute(p["wkb"]).fetchone()
-        raw["odd"] = conn.execute(p["odd"]).fetchall() if raw["wkb"][4] else []
     return raw
 
 
@@ -84,89 +124,117 @@ def _ints(text, n: int) -> np.ndarray:
     """n integers from 'a,b,c' (numpy's text parser: C speed)."""
     if not text or not n:
         return np.zeros(0, dtype=np.int64)
-    out = np.fromstring(text, dtype=np.int64, sep=",")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = np.fromstring(text, dtype=np.int64, sep=",")
     if len(out) != n:
         out = np.array(text.split(","), dtype=np.int64)
     return out
 
 
 def decode(p: Optional[dict], raw: Optional[dict]):
-    """(fids ascending, {FIELD: text values, '' for NULL or a missing field}, WkbColumn
-    or None) from fetch()'s results; rows in FID order."""
+    """(fids ascending, Columns: {FIELD: text values, '' for NULL or a missing field},
+    WkbColumn or None) from fetch()'s results; rows in FID order."""
     if p is None:
-        return np.zeros(0, dtype=np.int64), {}, None
+        return np.zeros(0, dtype=np.int64), Columns(), None
     row = raw["text"]
     n = int(row[0] or 0)
     fids = _ints(row[1], n)
-    cols = {}
+    cols = Columns()
+    cols.joined = {}
+    cols.lookup = p.get("lookup")
     for f, big in zip(p["present"], row[2:]):
+        if isinstance(big, bytes):
+            raise ValueError("%s: not UTF-8 text" % f)
         vals = (big or "").split(SEP) if n else []
         if len(vals) != n:                       # a value holds the separator
             raise ValueError("%s: a value holds the separator" % f)
         cols[f] = vals
-    order = np.argsort(fids, kind="stable")
+        cols.joined[f] = big or ""
     if n and np.any(np.diff(fids) < 0):
+        order = np.argsort(fids, kind="stable")
         fids = fids[order]
-        cols = {f: [v[i] for i in order.tolist()] for f, v in cols.items()}
+        for f, v in list(cols.items()):
+            cols[f] = [v[i] for i in order.tolist()]
+        cols.joined = {}
     for f in p["fields"]:
         cols.setdefault(f, [""] * n)
     wkbs = None
     if "wkb" in p:
-        wn, wfid, wlen, data, _ = raw["wkb"]
-        wfids, lens = _ints(wfid, int(wn or 0)), _ints(wlen, int(wn or 0))
-        data = data or b""
-        if raw["odd"] or np.any(np.diff(wfids) < 0):
-            wkbs = _rebuild(wfids, lens, data, raw["odd"])
-        else:
-            wkbs = WkbColumn(lens, data)
-        if not np.array_equal(np.sort(wfids), fids):
+        wn, wfid, wlen, data = raw["wkb"]
+        wn = int(wn or 0)
+        wfids = _ints(wfid, wn)
+        wkbs = _strip_headers(_ints(wlen, wn), data or b"")
+        if wn and np.any(np.diff(wfids) < 0):
+            order = np.argsort(wfids, kind="stable")
+            wfids = wfids[order]
+            wkbs = WkbColumn(wkbs.lens[order], wkbs.buf, wkbs.offs[order])
+        if not np.array_equal(wfids, fids):
             raise ValueError("rows changed while the layer was read")
     return fids, cols, wkbs
-
-
-def _rebuild(fids, lens, data, odd) -> WkbColumn:
-    """Rows in FID order, the unusual headers decoded by gpkg_blob."""
-    col = WkbColumn(lens, data)
-    blobs = [col.get(i) for i in range(len(col))]
-    at = {f: i for i, f in enumerate(fids.tolist())}
-    for fid, blob in odd:
-        blobs[at[fid]] = wkb_of(blob)
-    order = np.argsort(fids, kind="stable").tolist()
-    blobs = [blobs[i] or b"" for i in order]
-    return WkbColumn(np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)),
-                     b"".join(blobs))
 
 
 def read(db, layer: str, fields: Sequence[str], geometry: bool = True):
     """decode(fetch()) on the database's own connection; rows holding the separator make
     it fall back to row fetches."""
-    p = plan(db, layer, fields, geometry)
+    return read_plan(db, plan(db, layer, fields, geometry))
+
+
+def read_plan(db, p: Optional[dict]):
+    """read() of a plan made before."""
     try:
         return decode(p, fetch(db.conn, p))
     except (ValueError, sqlite3.Error):       # also text that is not UTF-8
-        return _read_rows(db, layer, fields, geometry)
+        return _read_rows(db, p["layer"], p["fields"], "wkb" in p, p.get("lookup"))
 
 
-def _read_rows(db, layer, fields, geometry=True):
+def _read_rows(db, layer, fields, geometry=True, lookup=None):
     if not geometry:
         rows = db.read(layer, ("FID",) + tuple(fields))
-        return (np.array([r["FID"] for r in rows], dtype=np.int64),
-                {f: ["" if r.get(f) is None else str(r.get(f)) for r in rows] for f in fields},
-                None)
-    fids, cols, wkbs = db.read_geometry_columns(layer, fields)
-    text = {f: ["" if v is None else str(v) for v in vals] for f, vals in cols.items()}
+        fids = np.array([r["FID"] for r in rows], dtype=np.int64)
+        cols = {f: [r.get(f) for r in rows] for f in fields}
+        wkbs = None
+    else:
+        fids, cols, wkbs = db.read_geometry_columns(layer, fields)
+    text = Columns({f: ["" if v is None else str(v) for v in vals] for f, vals in cols.items()})
+    text.joined = {}
+    text.lookup = lookup
+    if wkbs is None:
+        return fids, text, None
     blobs = [w or b"" for w in wkbs]
     return fids, text, WkbColumn(np.fromiter(map(len, blobs), dtype=np.int64,
                                              count=len(blobs)), b"".join(blobs))
 
 
-def split_lists(values: Sequence[str], extra_separators: str = ",，、;；"):
+def to_float(values: Sequence[str], joined: Optional[str] = None) -> np.ndarray:
+    """Numbers from texts; NaN for empty or not a number."""
+    n = len(values)
+    if joined is not None and n and "" not in values:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = np.fromstring(joined.replace(SEP, ","), dtype=float, sep=",")
+        if len(out) == n:
+            return out
+    try:
+        return np.array([v or "nan" for v in values], dtype=float)
+    except ValueError:
+        out = np.full(n, np.nan)
+        for i, v in enumerate(values):
+            try:
+                out[i] = float(v)
+            except ValueError:
+                pass
+        return out
+
+
+def split_lists(values: Sequence[str], extra_separators: str = ",，、;；",
+                joined: Optional[str] = None):
     """Code lists ('A/B', also , ， 、 ; ；) of many rows at once: (counts per row, tokens),
     tokens stripped, empty ones dropped: per row what checks' split_codes gives."""
     n = len(values)
     if not n:
         return np.zeros(0, dtype=np.int64), []
-    big = SEP.join(values)
+    big = SEP.join(values) if joined is None else joined
     if any(c in big for c in extra_separators):
         big = big.translate({ord(c): "/" for c in extra_separators})
     rows = big.split(SEP)

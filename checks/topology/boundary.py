@@ -13,11 +13,11 @@ import shapely
 
 from ..finding import Finding
 from ..registry import register
-from .boundary_lines import line_findings
+from .boundary_lines import line_findings, locations_of
 from .common import fmt_xy, gc_paused, params, topo_plots
 from . import prefetch
 from .jz_tables import (JzdTable, first_index, flat_codes_to_plots, has_boundary_points,
-                        kjzb_texts, plot_positions, split_codes, to_float)
+                        kjzb_texts, plot_positions, split_codes)
 from .vertex_index import near_pairs
 from .vertices import vertex_tables
 
@@ -36,16 +36,15 @@ def _point_finding(jz: JzdTable, i, part, msg, related=(), values=None):
                    values=values)
 
 
-def _on_vertex(xy, loc, tol):
+def _on_vertex(xy, vt, tol):
     """(point, location) pairs within tol. A JZD is usually exactly on a vertex: looked
     up in the sorted locations first; the grid hash searches only the others."""
+    loc = vt.loc
     if not len(xy) or not len(loc):
         e = np.zeros(0, dtype=np.int64)
         return e, e
-    keys = loc[:, 0] + 1j * loc[:, 1]          # unique_locations sorts them this way
-    want = xy[:, 0] + 1j * xy[:, 1]
-    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    exact = keys[at] == want
+    at = locations_of(vt, xy)
+    exact = at >= 0
     rest = np.flatnonzero(~exact)
     ri, li, _ = near_pairs(xy[rest], tol, loc)
     return np.concatenate([np.flatnonzero(exact), rest[ri]]), np.concatenate([at[exact], li])
@@ -86,7 +85,7 @@ class BoundaryPointRules:
         out = []
         tol = p["xy"]
         # (a) on a plot vertex: grid hash against the distinct vertex locations
-        ji, li = _on_vertex(jz.xy, vt.loc, tol)
+        ji, li = _on_vertex(jz.xy, vt, tol)
         lone = np.setdiff1d(np.arange(len(jz)), ji)
         if len(lone):
             dist = np.full(len(lone), np.inf)
@@ -123,7 +122,7 @@ class BoundaryPointRules:
                                               % (tp.keys[k], d[s], tol), (tp.keys[k],),
                                               {"distance": round(float(d[s]), 4)}))
         # (e) XZBZ = northing, YZBZ = easting
-        xz, yz = to_float(jz.coord_text[0]), to_float(jz.coord_text[1])
+        xz, yz = jz.coords
         dev = np.fmax(np.abs(xz - jz.xy[:, 1]), np.abs(yz - jz.xy[:, 0]))
         for i in np.flatnonzero(np.nan_to_num(dev, nan=0.0) > tol).tolist():
             out.append(_point_finding(jz, i, "e", "坐标属性 X=%.3f Y=%.3f 与图形相差 %.3f 米（容差 %g 米）"

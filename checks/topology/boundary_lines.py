@@ -18,49 +18,55 @@ from .vertex_index import cyclic_neighbours
 
 
 
-def _mix(q: np.ndarray, plot: np.ndarray) -> np.ndarray:
-    """64-bit hash of a rounded segment (x1, y1, x2, y2) and a plot (wrapping ints)."""
-    m = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
-                  0x27D4EB2F165667C5, 0x94D049BB133111EB], dtype=np.uint64)
-    qq = q.astype(np.uint64)
-    h = (qq[:, 0] * m[0]) ^ (qq[:, 1] * m[1]) ^ (qq[:, 2] * m[2]) ^ (qq[:, 3] * m[3])
-    return h ^ (plot.astype(np.uint64) * m[4])
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x94D049BB133111EB],
+                dtype=np.uint64)
 
 
-def _canonical(p, q):
-    """Segments with endpoints in lexicographic order (direction does not matter)."""
-    swap = (p[:, 0] > q[:, 0]) | ((p[:, 0] == q[:, 0]) & (p[:, 1] > q[:, 1]))
-    return np.where(swap[:, None], q, p), np.where(swap[:, None], p, q)
+def locations_of(vt, xy: np.ndarray) -> np.ndarray:
+    """Index of the vertex location each point is exactly at, -1 where none."""
+    out = np.full(len(xy), -1, dtype=np.int64)
+    if not len(vt.loc) or not len(xy):
+        return out
+    keys = vt.loc[:, 0] + 1j * vt.loc[:, 1]         # unique_locations sorts them this way
+    want = xy[:, 0] + 1j * xy[:, 1]
+    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    hit = keys[at] == want
+    out[hit] = at[hit]
+    return out
 
 
 class EdgeIndex:
-    """Hashed plot edges: is segment (p, q) an edge of plot k within tolerance?"""
+    """Plot edges as (location, location, plot) integers: is segment (p, q) exactly an
+    edge of plot k? (Segments that are not are measured with GEOS.)"""
 
-    def __init__(self, rv, tol):
-        _, nxt = cyclic_neighbours(rv)
-        self.tol = tol
-        self.a, self.b = _canonical(rv.xy, rv.xy[nxt])
-        self.plot = rv.plot
-        h = self._hash(self.a, self.b, self.plot)
-        self.order = np.argsort(h, kind="stable")
+    def __init__(self, vt):
+        self.vt = vt
+        _, nxt = cyclic_neighbours(vt.rv)
+        a, b = vt.inv, vt.inv[nxt]
+        self.lo, self.hi = np.minimum(a, b), np.maximum(a, b)
+        self.plot = vt.rv.plot.astype(np.int64)
+        h = self._hash(self.lo, self.hi, self.plot)
+        self.order = np.argsort(h)
         self.h = h[self.order]
 
-    def _hash(self, a, b, plot):
-        return _mix(np.round(np.hstack([a, b]) / self.tol).astype(np.int64), plot)
+    @staticmethod
+    def _hash(lo, hi, plot):
+        u = np.uint64
+        return (lo.astype(u) * _MIX[0]) ^ (hi.astype(u) * _MIX[1]) ^ (plot.astype(u) * _MIX[2])
 
     def matches(self, p, q, plot) -> np.ndarray:
-        a, b = _canonical(p, q)
-        ok = np.zeros(len(a), dtype=bool)
-        if not len(self.h) or not len(a):
+        ok = np.zeros(len(p), dtype=bool)
+        if not len(self.h) or not len(p):
             return ok
-        h = self._hash(a, b, plot)
+        a, b = locations_of(self.vt, p), locations_of(self.vt, q)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        known = lo >= 0
+        h = self._hash(lo[known], hi[known], plot[known])
         pos = np.minimum(np.searchsorted(self.h, h), len(self.h) - 1)
-        hit = self.h[pos] == h
-        e = self.order[pos[hit]]
-        # verified on the real coordinates: the rounding is only the lookup
-        ok[hit] = ((self.plot[e] == plot[hit])
-                   & (np.hypot(*(self.a[e] - a[hit]).T) <= self.tol)
-                   & (np.hypot(*(self.b[e] - b[hit]).T) <= self.tol))
+        e = self.order[pos]
+        # the hash only finds the candidate: equality of the integers decides
+        ok[known] = ((self.h[pos] == h) & (self.lo[e] == lo[known]) & (self.hi[e] == hi[known])
+                     & (self.plot[e] == plot[known]))
         return ok
 
 
@@ -81,7 +87,7 @@ def off_boundary(tp, vt, jx, ptr, plots, tol) -> Dict[int, tuple]:
     seg = np.repeat(np.arange(len(seg_line)), cnt)
     plot = plots[np.repeat(ptr[seg_line], cnt) + (np.arange(int(cnt.sum())) -
                                                    np.repeat(np.cumsum(cnt) - cnt, cnt))]
-    ok_pair = EdgeIndex(vt.rv, tol).matches(p0[seg], p1[seg], plot)
+    ok_pair = EdgeIndex(vt).matches(p0[seg], p1[seg], plot)
     ok = np.zeros(len(seg_line), dtype=bool)
     ok[seg[ok_pair]] = True
     todo = np.flatnonzero(~ok)
@@ -165,10 +171,11 @@ def line_findings(ctx, tp, vt, pos, jz, p):
         return []
     mids = shapely.line_interpolate_point(jx.lines.geoms(jx.rows[report].tolist()), 0.5,
                                           normalized=True)
+    labels = jx.labels(report)
     out = []
     for i, mid in zip(report, mids):
         dk = jx.plots(i)
-        key = jx.label(i)
+        key = labels[i]
         where = fmt_xy(mid.x, mid.y)
         unit = (dk or ("",))[0][:14]
         if i in bad_b:

@@ -8,13 +8,14 @@ from typing import Dict, List
 import numpy as np
 
 from ...core import column_reader
-from ...core.column_reader import split_lists
+from ...core.column_reader import split_lists, to_float  # noqa: F401 (to_float: boundary)
 from . import prefetch
 from .layers import has_features
 from .wkb_arrays import LineTable, point_xy
 
 JZD_FIELDS = ("JZDH", "DKBM", "XZBZ", "YZBZ")
-JZX_FIELDS = ("DKBM", "QJZDH", "ZJZDH", "JZXH", "BSM")
+JZX_FIELDS = ("DKBM", "QJZDH", "ZJZDH")
+JZX_LABELS = ("JZXH", "BSM")           # read for the reported lines only
 
 _SEP = re.compile(r"[/,，、;；]")
 _OTHER = re.compile(r"[,，、;；]")
@@ -72,11 +73,17 @@ def flat_codes_to_plots(counts: np.ndarray, flat: List[str], pos: Dict[str, List
     return ptr, plot, code_no
 
 
-def columns(ctx, layer, fields, geometry=True):
-    """(fids, text columns, WkbColumn) of JZD or JZX (or DK's KJZB), cached; read ahead in
-    a thread of its own on a large township (prefetch.early)."""
-    return prefetch.value(ctx, "topo:jz:" + layer,
-                          lambda: column_reader.read(ctx.db, layer, fields, geometry))
+def plans(db):
+    """{cache key: column_reader plan} of what T16 reads."""
+    return {"topo:jz:JZD": column_reader.plan(db, "JZD", JZD_FIELDS),
+            "topo:jz:JZX": column_reader.plan(db, "JZX", JZX_FIELDS, lookup=JZX_LABELS),
+            "topo:jz:DK": column_reader.plan(db, "DK", ("KJZB",), geometry=False)}
+
+
+def columns(ctx, key):
+    """(fids, Columns, WkbColumn) of a plan of plans(), cached; read ahead in a thread of
+    its own on a large township (prefetch.early)."""
+    return prefetch.value(ctx, key, lambda: column_reader.read_plan(ctx.db, plans(ctx.db)[key]))
 
 
 def has_boundary_points(ctx) -> bool:
@@ -89,7 +96,7 @@ def has_boundary_points(ctx) -> bool:
 
 def kjzb_texts(ctx, ps) -> List[str]:
     """KJZB of the plots of ps (in its order), '' where empty."""
-    fids, cols, _ = columns(ctx, "DK", ("KJZB",), geometry=False)
+    fids, cols, _ = columns(ctx, "topo:jz:DK")
     if not len(fids):
         return [""] * len(ps.fids)
     at = np.minimum(np.searchsorted(fids, ps.fids), len(fids) - 1)
@@ -132,16 +139,16 @@ class JzdTable:
     they name (counts per point, flat tokens)."""
 
     def __init__(self, ctx):
-        fids, cols, wkbs = columns(ctx, "JZD", JZD_FIELDS)
+        fids, cols, wkbs = columns(ctx, "topo:jz:JZD")
         xy = point_xy(wkbs) if wkbs is not None else np.full((len(fids), 2), np.nan)
-        counts, tokens = split_lists(cols["DKBM"])
+        counts, tokens = split_lists(cols["DKBM"], joined=cols.joined.get("DKBM"))
         rows, self.counts, self.tokens = _keep_rows(ctx, ~np.isnan(xy[:, 0]), counts, tokens)
         n = len(fids)
         self.fids = fids[rows]
         self.xy = xy[rows]
         self.names = stripped(_pick(cols["JZDH"], rows, n))
         self.dkbm = _pick(cols["DKBM"], rows, n)
-        self.coord_text = (_pick(cols["XZBZ"], rows, n), _pick(cols["YZBZ"], rows, n))
+        self.coords = tuple(to_float(cols[f], cols.joined.get(f))[rows] for f in ("XZBZ", "YZBZ"))
 
     def __len__(self):
         return len(self.names)
@@ -155,10 +162,10 @@ class JzxTable:
     codes they name."""
 
     def __init__(self, ctx):
-        fids, cols, wkbs = columns(ctx, "JZX", JZX_FIELDS)
+        fids, cols, wkbs = columns(ctx, "topo:jz:JZX")
         lines = LineTable(wkbs if wkbs is not None else column_reader.WkbColumn(
             np.zeros(len(fids), dtype=np.int64), b""))
-        counts, tokens = split_lists(cols["DKBM"])
+        counts, tokens = split_lists(cols["DKBM"], joined=cols.joined.get("DKBM"))
         rows, self.counts, self.tokens = _keep_rows(ctx, ~lines.missing, counts, tokens)
         self.rows = rows
         n = len(fids)
@@ -166,30 +173,20 @@ class JzxTable:
         self.lines = lines
         self.dkbm = _pick(cols["DKBM"], rows, n)
         self.ends_named = {f: stripped(_pick(cols[f], rows, n)) for f in ("QJZDH", "ZJZDH")}
-        self.labels = (cols["JZXH"], cols["BSM"], rows)
+        self._cols = cols
 
-    def label(self, i) -> str:
-        """JZXH, else BSM, else the fid: how a reported line is named."""
-        jzxh, bsm, rows = self.labels
-        r = int(rows[i])
-        return jzxh[r].strip() or bsm[r].strip() or "fid:%s" % self.fids[i]
+    def labels(self, report) -> Dict[int, str]:
+        """{line index: JZXH, else BSM, else fid:n} for the reported lines."""
+        names = self._cols.look_up(self.fids[report])
+        out = {}
+        for i in report:
+            fid = int(self.fids[i])
+            jzxh, bsm = names.get(fid, (None, None))
+            out[i] = str(jzxh or "").strip() or str(bsm or "").strip() or "fid:%s" % fid
+        return out
 
     def __len__(self):
         return len(self.fids)
 
     def plots(self, i) -> tuple:
         return tuple(split_codes(self.dkbm[i]))
-
-
-def to_float(values: List[str]) -> np.ndarray:
-    """Numbers from text; NaN for empty or not a number."""
-    try:
-        return np.array([v or "nan" for v in values], dtype=float)
-    except ValueError:
-        out = np.full(len(values), np.nan)
-        for i, v in enumerate(values):
-            try:
-                out[i] = float(v)
-            except ValueError:
-                pass
-        return out

@@ -123,11 +123,9 @@ def _read_boundary_points(ctx, pending) -> None:
     """JZD and JZX read in a thread with its own connection: SQLite builds each column
     as one string without holding the GIL, so this overlaps the plots' reading."""
     from ...core import column_reader
-    from .jz_tables import JZD_FIELDS, JZX_FIELDS
+    from .jz_tables import plans as jz_plans
     db = ctx.db
-    plans = [("topo:jz:" + code, column_reader.plan(db, code, fields, code != "DK"))
-             for code, fields in (("JZD", JZD_FIELDS), ("JZX", JZX_FIELDS), ("DK", ("KJZB",)))]
-    plans = [(k, p) for k, p in plans if p is not None]
+    plans = [(k, p) for k, p in jz_plans(db).items() if p is not None]
     path = getattr(db, "path", None)
     if not plans or not path or not os.path.exists(path):
         return

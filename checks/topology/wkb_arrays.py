@@ -12,16 +12,32 @@ import numpy as np
 import shapely
 
 
+def _gather(buf: np.ndarray, pos: np.ndarray, dtype) -> np.ndarray:
+    """Values of a little-endian dtype at arbitrary byte positions: one view of the
+    buffer per alignment, each read with an index array (no per-byte gather)."""
+    dt = np.dtype(dtype)
+    size = dt.itemsize
+    out = np.empty(len(pos), dtype=dt)
+    if not len(pos):
+        return out
+    pos = np.minimum(pos, len(buf) - size)
+    rem = pos % size
+    for k in range(size):
+        sel = rem == k
+        if sel.any():
+            view = np.frombuffer(buf, dtype=dt, offset=k, count=(len(buf) - k) // size)
+            out[sel] = view[pos[sel] // size]
+    return out
+
+
 def _u32(buf: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    pos = np.minimum(pos, max(len(buf) - 4, 0))
-    b = buf[pos[:, None] + np.arange(4)].astype(np.uint32)
-    return b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16) | (b[:, 3] << 24)
+    return _gather(buf, pos, "<u4")
 
 
 def _doubles(buf: np.ndarray, starts: np.ndarray, count: int) -> np.ndarray:
     """count consecutive little-endian doubles from each start: (len(starts), count)."""
-    idx = starts[:, None] + np.arange(8 * count)
-    return np.ascontiguousarray(buf[idx]).view("<f8").reshape(len(starts), count)
+    pos = (starts[:, None] + 8 * np.arange(count)).ravel()
+    return _gather(buf, pos, "<f8").reshape(len(starts), count)
 
 
 def point_xy(wkbs) -> np.ndarray:
