@@ -244,7 +244,8 @@ def recorded(ctx, key, fn) -> list:
 
 def take(ctx, fam, wanted) -> Optional[list]:
     """The family's findings computed ahead (notes, skips and logs replayed), or None
-    when it was not started (then the caller computes it)."""
+    when it was not started, or is still queued behind other work of the worker (then
+    the caller, otherwise idle, computes it)."""
     if getattr(ctx, "in_worker", False):
         return None
     pending = ctx.cache.get(_KEY)
@@ -252,6 +253,8 @@ def take(ctx, fam, wanted) -> Optional[list]:
     if entry is None:
         return None
     subset, future = entry
+    if future.cancel():              # the worker has not begun it: this thread is free now
+        return None
     result = future.result()
     if result is None or list(wanted) != subset:   # not done there, or not what the
         return None                                # engine asks for: compute here
