@@ -52,14 +52,19 @@ class Columns(dict):
         if not self.lookup or not self.lookup[0] or not len(fids):
             return {}
         path, sql = self.lookup
-        conn = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(path), uri=True)
         out = {}
+        try:
+            conn = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(path), uri=True)
+        except sqlite3.Error:
+            return out                  # reported by fid
         try:
             fids = [int(f) for f in fids]
             for s in range(0, len(fids), 500):
                 chunk = fids[s:s + 500]
                 for row in conn.execute(sql % ",".join("?" * len(chunk)), chunk):
                     out[int(row[0])] = tuple(row[1:])
+        except sqlite3.Error:
+            pass
         finally:
             conn.close()
         return out

@@ -132,7 +132,10 @@ def _read_boundary_points(ctx, pending) -> None:
 
     def read():
         threading.current_thread().name = "quequan-prefetch-jz"
-        conn = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(path), uri=True)
+        try:
+            conn = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(path), uri=True)
+        except sqlite3.Error:
+            return                # the family reads it itself, on the main connection
         try:
             for key, plan in plans:
                 try:
