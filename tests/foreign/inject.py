@@ -11,7 +11,7 @@ and what was done; look-alikes are listed with kind "lookalike" (must not be rep
 import json
 import random
 
-from . import inject_jz, inject_pairs, inject_regions, inject_shapes
+from . import inject_jz, inject_limits, inject_pairs, inject_regions, inject_shapes
 from .boundary import build_boundary
 from .township import build_township
 from .writer import X0, Y0, write_township
@@ -133,8 +133,10 @@ class Injector:
         return out
 
     # --- manifest ---------------------------------------------------------
-    def expect(self, rule, key, related=(), what="", alt_keys=()):
+    def expect(self, rule, key, related=(), what="", alt_keys=(), gap=False):
         entry = {"rule": rule, "key": key, "related": list(related), "kind": "defect", "what": what}
+        if gap:
+            entry["gap"] = True        # an uncovered part: named by its bordering plots
         if alt_keys:
             entry["alt_keys"] = list(alt_keys)      # the same finding may name one of these
         self.manifest.append(entry)
@@ -144,7 +146,8 @@ class Injector:
                               "kind": "lookalike", "what": what})
 
 
-def build_foreign(path, seed=20240601, nx=60, ny=30, manifest_path=None, instances=INSTANCES):
+def build_foreign(path, seed=20240601, nx=60, ny=30, manifest_path=None, instances=INSTANCES,
+                  noise=0.0):
     tw = build_township(seed, nx, ny)
     inj = Injector(tw, seed)
     inject_regions.t13(inj, instances)       # scarce sites first
@@ -153,12 +156,13 @@ def build_foreign(path, seed=20240601, nx=60, ny=30, manifest_path=None, instanc
     inject_regions.t15(inj, instances)
     inject_pairs.inject(inj, instances)
     inject_shapes.inject(inj, instances)
+    inject_limits.inject(inj)
     for p in tw.plots:
         if p.kind == "normal" and not p.dkbm:
             raise AssertionError("plot without DKBM")
     jzd, jzx = build_boundary(tw.plots, X0, Y0)
     inject_jz.inject(inj, instances, jzd, jzx)
-    write_township(tw, path, jzd, jzx)
+    write_township(tw, path, jzd, jzx, noise)
     if manifest_path:
         with open(manifest_path, "w", encoding="utf-8") as fh:
             json.dump(inj.manifest, fh, ensure_ascii=False, indent=1)

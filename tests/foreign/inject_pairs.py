@@ -1,5 +1,4 @@
 """Neighbour defects: T04, T05, T06, T11, T12 and their look-alikes."""
-import math
 
 import shapely
 import shapely.affinity

@@ -71,12 +71,12 @@ def t13(inj, n):
         if kind == 2:
             ka, kb, a, b = inj.find(lambda c: _cross_pair(inj, c, "v", village=True))
             _sliver(inj, ka, kb, a, b, 0.1)
-            inj.expect("T13", *_keys(inj, ka, kb), what="0.1 m sliver along the village boundary")
+            inj.expect("T13", *_keys(inj, ka, kb), what="0.1 m sliver along the village boundary", gap=True)
             continue
         ka, kb, a, b = inj.find(lambda c: _cross_pair(inj, c, "h", village=False), inst % 3)
         if kind == 0:
             _sliver(inj, ka, kb, a, b, 0.1)
-            inj.expect("T13", *_keys(inj, ka, kb), what="0.1 m sliver along a group boundary")
+            inj.expect("T13", *_keys(inj, ka, kb), what="0.1 m sliver along a group boundary", gap=True)
         else:
             _bulge(inj, ka, kb, a, b, 0.3)
             inj.expect("T13", *_keys(inj, ka, kb), what="0.3 m overlap across a group boundary")
@@ -88,7 +88,12 @@ def t13(inj, n):
     into = _vcode(inj, tw.label[inj.plot(ka).cells[0]][0])
     inj.expect("T13", inj.plot(kb).dkbm, [into], what="(a) plot reaching 1.5 m into the next village")
     inj.expect("T13", *_keys(inj, ka, kb), what="(b) ... and so overlapping that village's plot")
-    ka, kb, a, b = inj.find(lambda c: _cross_pair(inj, c, "v", village=True))
+    def on_boundary(c):                      # any two plots meeting on a plain village boundary
+        got = _boundary_cell(inj, c, "plain", 0)
+        if got is None or not inj.cell_plots.get(c) or not inj.cell_plots.get(got[3]):
+            return None
+        return [c, got[3]], (inj.cell_plots[c][-1], inj.cell_plots[got[3]][0])
+    ka, kb = inj.find(on_boundary)
     inj.lookalike("T13", *_keys(inj, ka, kb), what="plot edge exactly on the village boundary")
 
     def across_road(c):
@@ -116,7 +121,7 @@ def _cross_pair(inj, c, direction, village):
 
 # --- T14 -------------------------------------------------------------------
 def t14(inj, n):
-    tw, lat = inj.tw, inj.lat
+    tw = inj.tw
     for inst in range(n):
         kind = inst % 3
         if kind == 0:

@@ -9,7 +9,7 @@ plot edges). One village has a village-level 发包方 (FBFBM = CJQYDM + "00").
 import math
 import random
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 import shapely
 import shapely.affinity
@@ -19,7 +19,6 @@ from .lattice import Lattice, r4
 
 COUNTY, TOWNSHIP = "410523", "410523108"
 VILLAGE_NAMES = ["东王庄村", "西岗村", "柳营村"]
-GROUP_NAMES = ["一组", "二组", "三组", "四组"]
 GROUPS_PER_VILLAGE = [3, 4, 2]
 FIELD_NAMES = ["东洼", "西坡", "大坑边", "河滩地", "老坟岗", "南大地", "北场", "渠边地", "十亩地", "窑场"]
 

@@ -4,6 +4,7 @@ The empty schema comes from core.township_db.create_database (the national layou
 every feature is written through OGR, geometry from WKB. Local coordinates are shifted
 into EPSG:4526 (CGCS2000 3° zone 38, zone-prefixed eastings like 38 5xx xxx m).
 """
+import copy
 import datetime
 
 import numpy as np
@@ -18,8 +19,24 @@ def shift(geom):
     return None if geom is None else shapely.transform(geom, lambda xy: xy + np.array([X0, Y0]))
 
 
-def plot_geometry(p):
-    """The plot as written: orientation and single/multi type as the plot says."""
+def _jitter(ring, key, noise):
+    """Each point moved by a pseudo-random offset fixed per (plot, point): a point used
+    twice by one plot (a hole touching its shell) stays one point."""
+    import random
+    out = []
+    for x, y in ring:
+        rng = random.Random("%s %.4f %.4f" % (key, x, y))
+        out.append((round(x + rng.uniform(-noise, noise), 4), round(y + rng.uniform(-noise, noise), 4)))
+    return out
+
+
+def plot_geometry(p, noise=0.0):
+    """The plot as written: orientation and single/multi type as the plot says. With
+    noise, every vertex copy moves up to `noise` m per axis, so neighbours' common
+    points differ a little (rounded to 0.0001 m, as a converted data set would)."""
+    if noise and p.kind != "raw" and p.parts:
+        p = copy.copy(p)
+        p.parts = [[_jitter(r, p.dkbm, noise) for r in part] for part in p.parts]
     if p.kind == "null":
         return None
     if p.kind == "empty":
@@ -62,7 +79,7 @@ def _features(ds, name, rows, geoms):
     lyr.CommitTransaction()
 
 
-def write_township(tw, path, jzd, jzx):
+def write_township(tw, path, jzd, jzx, noise=0.0):
     from osgeo import gdal, ogr
     import os
     from quequan.core.township_db import create_database
@@ -72,19 +89,19 @@ def write_township(tw, path, jzd, jzx):
     gdal.PushErrorHandler("CPLQuietErrorHandler")   # POLYGON into a MULTIPOLYGON layer warns
     ds = ogr.Open(path, 1)
     try:
-        _write(ds, tw, jzd, jzx)
+        _write(ds, tw, jzd, jzx, noise)
     finally:
         ds = None
         gdal.PopErrorHandler()
     return path
 
 
-def _write(ds, tw, jzd, jzx):
+def _write(ds, tw, jzd, jzx, noise):
     rows, geoms = [], []
     for p in tw.plots:
         if p.kind == "gone":
             continue
-        g = plot_geometry(p)
+        g = plot_geometry(p, noise)
         area = 0.0 if g is None or g.is_empty else round(shapely.make_valid(g).area, 2)
         a = p.attrs
         rows.append({"YSDM": "211011", "DKBM": p.dkbm, "DKMC": a.get("DKMC", "地"),
