@@ -9,5 +9,7 @@ not use core/demo. Modules:
 - boundary.py  JZD / JZX / KJZB built from the final plots
 - writer.py    the GeoPackage, written with plain OGR
 - inject*.py   defects and look-alikes for every rule T01-T16, with a manifest
-- score.py     runs ``qgis_process.bin run quequan:selfcheck`` and scores the findings
+               (inject_limits.py: just inside / just outside the thresholds)
+- score.py     runs ``qgis_process.bin run quequan:selfcheck`` and scores the findings:
+               ``python -m tests.foreign.score [--seed N --nx 60 --ny 30 --noise 0.0003]``
 """
