@@ -19,10 +19,6 @@ from quequan.tests.foreign.score import T_RULES, read_errors, run_qgis_process, 
 
 SEED, NX, NY = 20240601, 48, 24
 KNOWN_BUGS = {}          # rule -> reason, e.g. "T12": "bug: ..." (none open on the snapped township)
-CRACK_BUG = ("bug: cracks narrower than the 0.001 m XY tolerance (neighbours' common points a few "
-             "0.1 mm apart) join an enclosed gap to an unmapped road, so the gap's part is no longer "
-             "narrow/enclosed and T05/T06/T13 stay silent (T13 sliver 4105231082020200106/"
-             "4105231082030100265 missed at noise 0.0003 m)")
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +130,6 @@ def test_qgis_process_selfcheck_agrees(foreign, findings, tmp_path):
         assert json.load(fh) == manifest
 
 
-@pytest.mark.xfail(strict=True, reason=CRACK_BUG)
 def test_gaps_found_when_common_points_differ_within_tolerance(tmp_path):
     """The same township with every plot's vertex copies moved up to 0.0003 m per axis:
     neighbours' common points stay within the XY tolerance (same location), so every

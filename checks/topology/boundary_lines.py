@@ -14,7 +14,7 @@ from ..finding import Finding
 from .common import fmt_xy
 from .geomops import directed_distance, safe_binary
 from .jz_tables import JzxTable, first_index, flat_codes_to_plots
-from .vertex_index import cyclic_neighbours
+from .vertex_index import cyclic_neighbours, exact_locations
 
 
 
@@ -24,15 +24,7 @@ _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x94D049BB133111EB],
 
 def locations_of(vt, xy: np.ndarray) -> np.ndarray:
     """Index of the vertex location each point is exactly at, -1 where none."""
-    out = np.full(len(xy), -1, dtype=np.int64)
-    if not len(vt.loc) or not len(xy):
-        return out
-    keys = vt.loc[:, 0] + 1j * vt.loc[:, 1]         # unique_locations sorts them this way
-    want = xy[:, 0] + 1j * xy[:, 1]
-    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    hit = keys[at] == want
-    out[hit] = at[hit]
-    return out
+    return exact_locations(vt.loc, xy)
 
 
 class EdgeIndex:

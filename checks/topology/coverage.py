@@ -22,9 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from .geomops import fast_union
+from .geomops import fast_union, polygonal_array
 from .layers import own_region_codes, regions
-from .vertex_index import cyclic_neighbours, ring_vertices, unique_locations
+from .common import params
+from .vertex_index import (cyclic_neighbours, exact_locations, near_pairs, ring_vertices,
+                           unique_locations)
 
 MAX_UNMATCHED_SHARE = 0.4
 
@@ -57,6 +59,27 @@ def build_extent(ctx, tp):
             return shapely.transform(pieces[0], lambda xy: xy)   # use in another thread
         return shapely.union_all(pieces)
     return ctx.cached("topo:extent", factory)
+
+
+def tolerance_clusters(loc: np.ndarray, tol: float):
+    """Location ids merged where locations lie within tol (the XY tolerance: one point,
+    checks.md §2): per location the smallest id of its cluster; None when no two are
+    that close (the usual case: identical copies are one location already)."""
+    if len(loc) < 2 or tol <= 0:
+        return None
+    i, j, _ = near_pairs(loc, tol)
+    if not len(i):
+        return None
+    lab = np.arange(len(loc))
+    while True:                    # min-label propagation with pointer jumping
+        m = np.minimum(lab[i], lab[j])
+        new = lab.copy()
+        np.minimum.at(new, i, m)
+        np.minimum.at(new, j, m)
+        new = new[new]
+        if np.array_equal(new, lab):
+            return lab
+        lab = new
 
 
 def edge_twins(rv, loc, inv):
@@ -187,9 +210,14 @@ def build_arrangement(ctx, tp, vt, extent, check=None, cut_lines=()) -> Arrangem
     road buffer of the township (coverage counts are unchanged by them)."""
     if not len(tp):
         return Arrangement(np.empty(0, dtype=object), np.zeros(0, dtype=np.int64), False)
-    lo, hi, n_un, n_all = edge_twins(vt.rv, vt.loc, vt.inv)
+    # neighbours' common points a few 0.1 mm apart are one point: their edges are twins
+    # and the cracks between them no face (a crack would join a sliver to a road)
+    canon = tolerance_clusters(vt.loc, params(ctx)["xy"]) if ctx is not None else None
+    inv = vt.inv if canon is None else canon[vt.inv]
+    lo, hi, n_un, n_all = edge_twins(vt.rv, vt.loc, inv)
     if n_all and n_un > MAX_UNMATCHED_SHARE * n_all:
-        return _general(tp, extent, n_un, n_all, check)
+        geoms = tp.geoms if canon is None else snapped(tp.geoms, vt.loc, canon)
+        return _general(tp, geoms, extent, n_un, n_all, check)
     has_extent = extent is not None and not extent.is_empty
     faces = polygon_faces(chain_lines(vt.loc, lo, hi),
                           ([shapely.boundary(extent)] if has_extent else []) + list(cut_lines))
@@ -214,8 +242,21 @@ def build_arrangement(ctx, tp, vt, extent, check=None, cut_lines=()) -> Arrangem
     return Arrangement(uncovered, open_plots, False, n_un, n_all)
 
 
-def _general(tp, extent, n_un, n_all, check):
-    union = fast_union(tp.geoms, check=check)
+def snapped(geoms, loc, canon) -> np.ndarray:
+    """Copies of the plots with every vertex moved to its cluster's location (≤ the XY
+    tolerance); a copy made invalid by the move is repaired."""
+    coords = shapely.get_coordinates(geoms)
+    at = exact_locations(loc, coords)
+    new = np.where((at >= 0)[:, None], loc[canon[np.maximum(at, 0)]], coords)
+    out = shapely.set_coordinates(np.array(geoms, dtype=object, copy=True), new)
+    bad = np.flatnonzero(~shapely.is_valid(out))
+    if len(bad):
+        out[bad] = polygonal_array(shapely.make_valid(out[bad]))
+    return out
+
+
+def _general(tp, geoms, extent, n_un, n_all, check):
+    union = fast_union(geoms, check=check)
     u = shapely.difference(extent, union) if extent is not None else shapely.Polygon()
     parts = shapely.get_parts(u) if u is not None and not u.is_empty else np.empty(0, dtype=object)
     return Arrangement(parts, np.arange(len(tp)), True, n_un, n_all)
@@ -223,7 +264,6 @@ def _general(tp, extent, n_un, n_all, check):
 
 def arrangement(ctx, tp):
     """The cached arrangement of the plots (needs the vertex tables and the extent)."""
-    from .common import params
     from .layers import strip_cuts
     from .vertices import vertex_tables
     return ctx.cached("topo:arrangement", lambda: build_arrangement(

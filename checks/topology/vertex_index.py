@@ -121,6 +121,20 @@ def unique_locations(xy: np.ndarray):
     return s[new], inv
 
 
+def exact_locations(loc: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """Index in loc (unique_locations' sorted points) of each point exactly there, -1
+    where none."""
+    out = np.full(len(xy), -1, dtype=np.int64)
+    if not len(loc) or not len(xy):
+        return out
+    keys = loc[:, 0] + 1j * loc[:, 1]          # unique_locations sorts them this way
+    want = xy[:, 0] + 1j * xy[:, 1]
+    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+    hit = keys[at] == want
+    out[hit] = at[hit]
+    return out
+
+
 def near_pairs(a: np.ndarray, radius: float, b: np.ndarray = None):
     """(i, j, d): points a[i], b[j] with distance d ≤ radius. Without b, pairs within
     a with i < j."""
