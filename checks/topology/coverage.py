@@ -151,10 +151,12 @@ def chain_lines(loc, lo, hi):
 
 def polygon_faces(lines, extra=()):
     """Faces of the noded lines (plus extra linework such as the extent boundary)."""
-    lines = list(lines) + [g for g in extra if g is not None and not g.is_empty]
-    if not lines:
+    arr = np.empty(len(lines) + len(extra), dtype=object)
+    arr[:] = list(lines) + list(extra)
+    arr = arr[~shapely.is_missing(arr) & ~shapely.is_empty(arr)]
+    if not len(arr):
         return np.empty(0, dtype=object)
-    noded = shapely.union_all(np.array(lines, dtype=object))
+    noded = shapely.union_all(arr)
     return shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
 
 

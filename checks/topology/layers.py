@@ -64,34 +64,37 @@ def own_region_codes(keys, codes) -> List[str]:
 
 def xzdw_strips(ctx, gap_width: float):
     """(XZDW lines, buffer radius each): KD/2, or GAP_MAX_WIDTH/2 where KD is empty or 0."""
-    rows, xz = read_layer(ctx, "XZDW", ("DWMC", "KD"))
-    lines, half = [], []
-    for r, g in zip(rows, xz):
-        if g is None or g.is_empty:
-            continue
-        try:
-            kd = float(r.get("KD") or 0)
-        except (TypeError, ValueError):
-            kd = 0.0
-        lines.append(g)
-        half.append(kd / 2.0 if kd > 0 else gap_width / 2.0)
-    return np.array(lines, dtype=object), np.array(half, dtype=float)
+    def factory():
+        rows, xz = read_layer(ctx, "XZDW", ("DWMC", "KD"))
+        if not len(xz):
+            return np.empty(0, dtype=object), np.zeros(0)
+        keep = ~shapely.is_missing(xz)
+        keep[keep] = ~shapely.is_empty(xz[keep])
+        kd = np.array([_number(r.get("KD")) for r in rows], dtype=float)[keep]
+        return xz[keep], np.where(kd > 0, kd / 2.0, gap_width / 2.0)
+    return ctx.cached("topo:strips:%g" % gap_width, factory)
+
+
+def _number(v) -> float:
+    try:
+        return float(v or 0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def allowed_masks(ctx, gap_width: float) -> List[object]:
     """MZDW polygons, XZDW lines buffered by KD/2 (GAP_MAX_WIDTH/2 where KD is empty
     or 0), and the user's extra polygons: areas that are never gaps or holes."""
     def factory():
-        out = []
         _, mz = read_layer(ctx, "MZDW", ("DWMC",))
-        out.extend(g for g in mz if g is not None)
         lines, half = xzdw_strips(ctx, gap_width)
-        if len(lines):
-            out.extend(shapely.buffer(lines, half))
+        out = list(mz) + (list(shapely.buffer(lines, half)) if len(lines) else [])
         for g in ctx.extra_masks:
             if g is not None and not g.is_empty:
                 out.append(g if g.is_valid else repair_polygon(g))
-        return [g for g in out if g is not None and not g.is_empty]
+        arr = np.empty(len(out), dtype=object)
+        arr[:] = out
+        return list(arr[~shapely.is_missing(arr) & ~shapely.is_empty(arr)])
     from .prefetch import value
     return value(ctx, "topo:masks", factory)
 

@@ -63,16 +63,19 @@ def subtract_masks(faces, masks) -> np.ndarray:
     results = parallel_map(lambda t: _cut(t[0], t[1]), tasks)
     stitch = {}
     for (_, _, rect, root), parts in zip(tasks, results):
-        for part in parts:
-            if root is not None and _on_cut(part, rect, root):
-                stitch.setdefault(root, []).append(part)
-            else:
-                out.append(part)
+        if root is None or not parts:
+            out.extend(parts)
+            continue
+        cut = _on_cut(np.asarray(parts, dtype=object), rect, root)
+        stitch.setdefault(root, []).extend(p for p, c in zip(parts, cut.tolist()) if c)
+        out.extend(p for p, c in zip(parts, cut.tolist()) if not c)
     for root in sorted(stitch):              # leftovers cut apart by a split: join again
         merged = polygonal(shapely.union_all(np.asarray(stitch[root], dtype=object)))
         if merged is not None:
             out.extend(shapely.get_parts(merged))
-    return np.asarray([g for g in out if g is not None and not g.is_empty], dtype=object)
+    arr = np.empty(len(out), dtype=object)
+    arr[:] = out
+    return arr[~shapely.is_missing(arr) & ~shapely.is_empty(arr)]
 
 
 def _split(face, masks):
@@ -131,10 +134,11 @@ def _clip(piece, rect):
     return polygonal(shapely.clip_by_rect(piece, *rect))
 
 
-def _on_cut(part, rect, root, eps=1e-7):
-    """Does the part reach a side of its piece that is a cut (not the face's own bounds)?"""
-    b = shapely.bounds(part)
-    return ((abs(b[0] - rect[0]) < eps and rect[0] > root[0] + eps)
-            or (abs(b[2] - rect[2]) < eps and rect[2] < root[2] - eps)
-            or (abs(b[1] - rect[1]) < eps and rect[1] > root[1] + eps)
-            or (abs(b[3] - rect[3]) < eps and rect[3] < root[3] - eps))
+def _on_cut(parts, rect, root, eps=1e-7) -> np.ndarray:
+    """Per part: does it reach a side of its piece that is a cut (not the face's own
+    bounds)?"""
+    b = shapely.bounds(parts)
+    return (((np.abs(b[:, 0] - rect[0]) < eps) & (rect[0] > root[0] + eps))
+            | ((np.abs(b[:, 2] - rect[2]) < eps) & (rect[2] < root[2] - eps))
+            | ((np.abs(b[:, 1] - rect[1]) < eps) & (rect[1] > root[1] + eps))
+            | ((np.abs(b[:, 3] - rect[3]) < eps) & (rect[3] < root[3] - eps)))
