@@ -247,13 +247,16 @@ def test_t11_unsnapped_corners(tmp_path):
     assert "节点相距 0.0300 米，未重合（相邻节点）" in fs[0].message
 
 
-def test_t12_t_junction_caught_once(tmp_path):
+def test_t12_t_junction_reported_for_each_plot_at_the_corner(tmp_path):
+    """The common corner of A and C on B's edge is a vertex of A and a vertex of C: one
+    record each (A / B, C / B), no T11."""
     b = box(0, 0, 40, 80)
     a = box(40, 0, 80, 40)
     c = box(40, 40, 80, 80)
     fs = findings(make_db(tmp_path, [(dk(1), a), (dk(2), b), (dk(3), c)]), ["T11", "T12"])
-    assert [(x.rule, x.key, x.related) for x in fs] == [("T12", dk(1), (dk(2),))]
-    assert fs[0].geom.distance(shapely.Point(at(40, 40))) < 1e-6
+    assert [(x.rule, x.key, x.related) for x in fs] == [("T12", dk(1), (dk(2),)),
+                                                         ("T12", dk(3), (dk(2),))]
+    assert all(f.geom.distance(shapely.Point(at(40, 40))) < 1e-6 for f in fs)
 
 
 def test_t12_vertex_present_or_corner_away_not_flagged(tmp_path):

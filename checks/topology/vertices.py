@@ -266,10 +266,13 @@ class VertexRules:
             return []
         out = []
         for i, b, d in sorted(zip(li.tolist(), pj.tolist(), dist.tolist())):
-            a = min(vt.owners(i).tolist(), key=lambda k: tp.rank[k])
             xy = vt.loc[i]
-            out.append(self._vertex_finding(
-                "T12", tp, a, xy, "地块 %s 的节点距地块 %s 的边 %.4f 米，地块 %s 在此处缺少公用节点（阈值 %g 米）"
-                % (tp.keys[a], tp.keys[b], d, tp.keys[b], p["t12"]),
-                {"distance": round(d, 4), "threshold": p["t12"], "unit": "m"}, related=(b,)))
+            # a corner shared by A and C on B's edge is a vertex of A and of C (checks.md:
+            # "a vertex V of plot A"): one record for each, in key order
+            for a in sorted((k for k in vt.owners(i).tolist() if k != b),
+                            key=lambda k: tp.rank[k]):
+                out.append(self._vertex_finding(
+                    "T12", tp, a, xy, "地块 %s 的节点距地块 %s 的边 %.4f 米，地块 %s 在此处缺少公用节点（阈值 %g 米）"
+                    % (tp.keys[a], tp.keys[b], d, tp.keys[b], p["t12"]),
+                    {"distance": round(d, 4), "threshold": p["t12"], "unit": "m"}, related=(b,)))
         return out
