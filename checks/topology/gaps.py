@@ -16,7 +16,8 @@ from ..registry import register
 from .common import fmt_xy, gc_paused, join_keys, params, representative, topo_plots, unit_label
 from .coverage import arrangement, build_extent
 from .geomops import narrower_than, width_of
-from .masks import subtract_masks
+from .masks import grown_masks, subtract_masks
+from .prefetch import value
 from .layers import allowed_masks
 
 
@@ -29,12 +30,12 @@ class GapPart:
     kind: str              # "sliver" (0.001 < width < GAP_MAX_WIDTH) or "hole"
 
 
-def uncovered_parts(tp, faces, extent, masks, p, feedback=None) -> List[GapPart]:
+def uncovered_parts(tp, faces, extent, masks, p, feedback=None, grown=None) -> List[GapPart]:
     """Slivers and small enclosed holes of U = extent − ∪plots − masks, with their
     bordering plots (faces: the uncovered parts of extent − ∪plots)."""
     if not len(tp) or extent is None or extent.is_empty:
         return []
-    parts = subtract_masks(faces, masks)
+    parts = subtract_masks(faces, masks, grown)
     if not len(parts):
         return []
     parts = parts[shapely.get_type_id(parts) == 3]
@@ -125,10 +126,11 @@ class PlotGapRules:
         arr = arrangement(ctx, tp)
         extent = build_extent(ctx, tp)
         masks = allowed_masks(ctx, p["gap_width"])
+        grown = value(ctx, "topo:masks:grown", lambda: grown_masks(masks))
         ctx.feedback.progress(50)
         ctx.feedback.check()
         parts = ctx.cached("topo:gaps", lambda: uncovered_parts(tp, arr.uncovered, extent, masks,
-                                                                p, ctx.feedback))
+                                                                p, ctx.feedback, grown))
         out = []
         for g in parts:
             if not reportable(g):

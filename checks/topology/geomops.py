@@ -46,6 +46,18 @@ def chunked(fn, arr, min_size=20000):
     return np.concatenate(parallel_map(fn, np.array_split(arr, n)))
 
 
+def chunked_pairs(fn, a, b, min_size=5000):
+    """fn(a, b) elementwise (a binary shapely predicate or operation), one chunk per
+    thread for large arrays."""
+    a, b = _arr(a), _arr(b)
+    n = threads()
+    if n <= 1 or len(a) < min_size:
+        return fn(a, b)
+    cuts = np.linspace(0, len(a), n + 1).astype(int)
+    return np.concatenate(parallel_map(lambda k: fn(a[cuts[k]:cuts[k + 1]], b[cuts[k]:cuts[k + 1]]),
+                                       range(n)))
+
+
 def query_pairs(tree, geoms, predicate, distance=None, min_size=20000):
     """tree.query(geoms, predicate) split over the worker threads; same result."""
     geoms = _arr(geoms)

@@ -11,15 +11,22 @@ parts of face − masks.
 import numpy as np
 import shapely
 
-from .geomops import difference, parallel_map, polygonal
+from .geomops import chunked_pairs, difference, parallel_map, polygonal
 
 LEAF_MASKS = 120      # masks per piece below which a piece is cut directly
 EPS = 0.00049         # < half the 0.001 m topology tolerance
 CLIP_MARGIN = 1.0
 
 
-def subtract_masks(faces, masks) -> np.ndarray:
-    """Connected polygonal parts of (∪ faces) − (∪ masks), face by face."""
+def grown_masks(masks) -> np.ndarray:
+    """The masks grown by EPS (for the 'face inside one mask' test)."""
+    marr = np.asarray(masks, dtype=object)
+    return shapely.buffer(marr, EPS, quad_segs=2) if len(marr) else marr
+
+
+def subtract_masks(faces, masks, grown=None) -> np.ndarray:
+    """Connected polygonal parts of (∪ faces) − (∪ masks), face by face (grown: the
+    masks' grown_masks when made ahead)."""
     faces = np.asarray(faces, dtype=object)
     if not len(faces) or not len(masks):
         return faces
@@ -40,10 +47,11 @@ def subtract_masks(faces, masks) -> np.ndarray:
     # and spares the overlay of coincident boundaries, its slowest input.
     few = cnt[fi] <= LEAF_MASKS
     if few.any():
-        used = np.unique(mi[few])
-        grown = np.empty(len(marr), dtype=object)
-        grown[used] = shapely.buffer(marr[used], EPS, quad_segs=2)
-        inside = shapely.covered_by(faces[fi[few]], grown[mi[few]])
+        if grown is None:
+            used = np.unique(mi[few])
+            grown = np.empty(len(marr), dtype=object)
+            grown[used] = shapely.buffer(marr[used], EPS, quad_segs=2)
+        inside = chunked_pairs(shapely.covered_by, faces[fi[few]], grown[mi[few]])
         done = np.unique(fi[few][inside])
         keep = ~np.isin(fi, done)
         fi, mi = fi[keep], mi[keep]

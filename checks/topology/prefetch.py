@@ -104,11 +104,15 @@ def early(ctx) -> None:
     from .common import params
     if _subset(ctx, _families()[2]):
         from .layers import allowed_masks, read_layer, xzdw_strips
+        from .masks import grown_masks
         gap_width = params(ctx)["gap_width"]
         read_layer(ctx, "MZDW", ("DWMC",))
         xzdw_strips(ctx, gap_width)
         pending["topo:masks"] = (None, pool.submit(
             lambda: allowed_masks(_WorkerContext(ctx), gap_width)))
+        # grown for the 'face inside one mask' test, while the plots are still read
+        pending["topo:masks:grown"] = (None, pool.submit(lambda: ctx.cached(
+            "topo:masks:grown", lambda: grown_masks(allowed_masks(_WorkerContext(ctx), gap_width)))))
     if "T16" in (getattr(ctx, "rules_run", None) or []):
         _read_boundary_points(ctx, pending)
     if "T15" in _subset(ctx, _families()[0]):
