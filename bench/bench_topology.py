@@ -168,7 +168,8 @@ def main(argv=None):
     for r, why in result.run["rules_skipped"].items():
         print("  skipped %s: %s" % (r, why))
     if "BoundaryPointRules" in ctx.timings and "T16" not in result.run["rules_skipped"]:
-        print("  T16 (JZD %d points, JZX %d lines): %.2f s of the total" % (
+        print("  T16 (JZD %d points, JZX %d lines): %.2f s on the engine's thread (on a large "
+              "township it runs in the worker beside the plot families; this is the wait)" % (
             len(ctx.cache.get("topo:jz:JZD", ([],))[0]),
             len(ctx.cache.get("topo:jz:JZX", ([],))[0]), ctx.timings["BoundaryPointRules"]))
     ok = True
