@@ -162,6 +162,31 @@ def test_t05_road_ditch_and_coincident_boundaries_not_flagged(tmp_path):
     assert findings(close, ["T05", "T06"]) == []
 
 
+@pytest.mark.parametrize("crack", [0.0, 0.0004])
+def test_t05_sliver_found_when_a_crack_below_tolerance_reaches_a_road(tmp_path, crack):
+    """Boundaries 0.0004 m apart are one line (checks.md §2): the crack they leave must
+    not join an enclosed sliver to an unmapped road beside it."""
+    plots = [(dk(1), box(0, 0, 40, 40)), (dk(2), box(40.2, 0, 80, 40)),
+             (dk(3), box(0, 40 + crack, 80, 80)), (dk(4), box(0, -40, 80, 0)),
+             (dk(5), box(84, -40, 120, 80))]                 # 4 m road at x 80–84
+    fs = findings(make_db(tmp_path, plots), ["T05", "T06"])
+    assert [(f.rule, f.key, f.related) for f in fs] == [("T05", dk(1), (dk(2), dk(3), dk(4)))]
+    assert "最大宽度 0.200 米" in fs[0].message
+
+
+def test_t05_crack_below_tolerance_in_a_snapped_coverage(tmp_path):
+    """The same crack where most edges are shared exactly (the arrangement path): the
+    points within the tolerance are merged before the edges are matched."""
+    from test_topology_helpers import run
+    plots = [(dk(1), box(0, 0, 40, 40)), (dk(2), box(40.2, 0, 80, 40)),
+             (dk(3), box(0, 40.0004, 80, 80)), (dk(4), box(0, -40, 80, 0)),
+             (dk(5), box(84, -40, 120, 80))]
+    plots += [(dk(10 + 12 * i + j), box(200 + 10 * i, 10 * j, 210 + 10 * i, 10 * j + 10))
+              for i in range(12) for j in range(12)]
+    result = run(make_db(tmp_path, plots), ["T05", "T06"])
+    assert [(f.rule, f.key) for f in result.findings] == [("T05", dk(1))]
+
+
 def test_t05_unmasked_ditch_without_kd_uses_half_gap_width(tmp_path):
     path = make_db(tmp_path, _frame(40, 40.3), {"XZDW": [(
         {"DWMC": "水渠"}, shapely.MultiLineString([line([(40.15, -1), (40.15, 41)])]))]})
