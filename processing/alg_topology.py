@@ -71,10 +71,13 @@ def read_plots(source, key_field, feedback, crs=None, context=None, base=0.0, sp
 
 
 def read_shapes(source, crs, context, gap_width):
-    """Shapely polygons of a layer (lines buffered by GAP_MAX_WIDTH/2), in crs."""
+    """Shapely polygons of a layer, in crs. Lines are buffered by half their width: the
+    KD field (XZDW's 宽度) where the layer has one and it is positive, else
+    GAP_MAX_WIDTH/2, as the township check does (checks.md, allowed-feature mask)."""
     import shapely
     out = []
     tr = _transform(source.sourceCrs(), crs, context)
+    kd = next((f.name() for f in source.fields() if f.name().upper() == "KD"), None)
     for feat in _all(source):
         geom = feat.geometry()
         if geom is None or geom.isNull() or geom.isEmpty():
@@ -86,11 +89,19 @@ def read_shapes(source, crs, context, gap_width):
             continue
         kind = QgsWkbTypes.geometryType(geom.wkbType())
         if kind == QgsWkbTypes.LineGeometry:
-            g = g.buffer(gap_width / 2.0)
+            g = g.buffer(_half_width(feat[kd] if kd else None, gap_width))
         elif kind != QgsWkbTypes.PolygonGeometry:
             continue
         out.append(g if g.is_valid else shapely.make_valid(g))
     return out
+
+
+def _half_width(value, gap_width) -> float:
+    try:
+        width = float(value)
+    except (TypeError, ValueError):
+        width = 0.0
+    return width / 2.0 if width > 0 else gap_width / 2.0
 
 
 def plot_set(parts):

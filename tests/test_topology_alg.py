@@ -191,3 +191,37 @@ def test_selfcheck_runs_the_topology_families(quequan_provider, defect_db, tmp_p
     assert points and all(e["wkt"].startswith("POINT") for e in points)
     gaps = [e for e in errs if e["rule"] in ("T04", "T05", "T06")]
     assert gaps and all(e["wkt"].startswith(("POLYGON", "MULTIPOLYGON")) for e in gaps)
+
+
+def _line_layer(path, name, lines, kd):
+    """A line layer with a KD (width) field, kd[i] None for NULL."""
+    from osgeo import ogr, osr
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4526)
+    lyr = ds.CreateLayer(name, srs, ogr.wkbMultiLineString)
+    lyr.CreateField(ogr.FieldDefn("KD", ogr.OFTReal))
+    for g, w in zip(lines, kd):
+        feat = ogr.Feature(lyr.GetLayerDefn())
+        if w is not None:
+            feat.SetField("KD", w)
+        feat.SetGeometry(ogr.CreateGeometryFromWkb(shapely.to_wkb(shapely.MultiLineString([g]))))
+        lyr.CreateFeature(feat)
+    ds = None
+    return "%s|layername=%s" % (path, name)
+
+
+@pytest.mark.parametrize("kd, slivers", [(0.2, 0), (None, 0), (0.05, 2)])
+def test_checktopology_ditch_lines_buffered_by_their_width(quequan_provider, plot_layer,
+                                                          tmp_path, kd, slivers):
+    """A ditch line in ALLOWED_GAPS covers KD/2 on each side (GAP_MAX_WIDTH/2 without KD):
+    a 0.05 m ditch drawn in a 0.2 m sliver leaves two 0.075 m slivers."""
+    import processing
+    from test_topology_helpers import at
+    ditch = _line_layer(str(tmp_path / "ditch.gpkg"), "ditch",
+                        [shapely.LineString([at(40.1, -1), at(40.1, 41)])], [kd])
+    res = processing.run("quequan:checktopology", {
+        "INPUT": plot_layer, "ALLOWED_GAPS": [ditch], "OUTPUT": str(tmp_path / "e.gpkg")})
+    found = [e for e in errors_of(res["OUTPUT"]) if e["rule"] == "T05"]
+    assert len(found) == slivers
+    assert all("最大宽度 0.075 米" in e["message"] for e in found)
