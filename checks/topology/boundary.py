@@ -16,8 +16,9 @@ from ..registry import register
 from .boundary_lines import line_findings, locations_of
 from .common import fmt_xy, gc_paused, params, topo_plots
 from . import prefetch
-from .jz_tables import (JzdTable, first_index, flat_codes_to_plots, has_boundary_points,
-                        kjzb_texts, plot_positions, split_codes)
+from .code_ints import IntKeyIndex
+from .jz_tables import (JzdTable, PlotIndex, first_index, has_boundary_points, kjzb_texts,
+                        split_codes)
 from .vertex_index import near_pairs
 from .vertices import vertex_tables
 
@@ -66,7 +67,7 @@ class BoundaryPointRules:
             return []
         p = params(ctx)
         tp = topo_plots(ctx)
-        pos = plot_positions(tp.keys)
+        pos = PlotIndex(tp.keys)
         vt = vertex_tables(ctx, tp)
         jz = JzdTable(ctx)
         out = []
@@ -98,7 +99,7 @@ class BoundaryPointRules:
                                           % (d, tol), jz.plots(i), {"distance": round(d, 4)}))
         # (d) the plots it names pass through it: a vertex of the plot there settles it,
         # the others are measured against the plot's boundary
-        ptr, pk, pn = flat_codes_to_plots(jz.counts, jz.tokens, pos)
+        ptr, pk, pn = jz.plot_csr(pos)
         if len(pk):
             pj = np.repeat(np.arange(len(jz)), np.diff(ptr))
             n_plot = max(len(tp), 1)
@@ -140,17 +141,25 @@ class BoundaryPointRules:
         if not len(names):
             return []
         # (plot key, JZDH) pairs as integers: a key or name is numbered by its first place
-        key_no = first_index(ps.keys)
         name_no = first_index(jz.names)
         width = len(jz.names) + 1
-        have_key = np.fromiter(map(key_no.get, jz.tokens, repeat(-1)), dtype=np.int64,
-                               count=len(jz.tokens))
+        if jz.ints is not None:
+            kidx = IntKeyIndex(ps.keys)
+            have_key = kidx.first_of(jz.ints)
+            # keys that are no 19-digit code cannot be named by one: never matched
+            mine = np.where(kidx.valid, kidx.first_of(kidx.value),
+                            -2 - np.arange(len(ps.keys)))
+        else:
+            key_no = first_index(ps.keys)
+            have_key = np.fromiter(map(key_no.get, jz.tokens, repeat(-1)), dtype=np.int64,
+                                   count=len(jz.tokens))
+            mine = np.fromiter(map(key_no.__getitem__, ps.keys), dtype=np.int64,
+                               count=len(ps.keys))
         have_name = np.repeat(np.fromiter(map(name_no.get, jz.names), dtype=np.int64,
                                           count=len(jz.names)), jz.counts)
         have = np.unique((have_key * width + have_name)[have_key >= 0])
         plot_row = np.repeat(np.arange(len(ps.keys)), counts)
-        want_key = np.fromiter(map(key_no.__getitem__, ps.keys), dtype=np.int64,
-                               count=len(ps.keys))[plot_row]
+        want_key = mine[plot_row]
         want_name = np.fromiter(map(name_no.get, names, repeat(-1)), dtype=np.int64,
                                 count=len(names))
         miss = (want_name < 0) | ~np.isin(want_key * width + want_name, have)

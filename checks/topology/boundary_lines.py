@@ -13,7 +13,7 @@ import shapely
 from ..finding import Finding
 from .common import fmt_xy
 from .geomops import directed_distance, safe_binary
-from .jz_tables import JzxTable, first_index, flat_codes_to_plots
+from .jz_tables import JzxTable, first_index
 from .vertex_index import cyclic_neighbours, exact_locations
 
 
@@ -153,7 +153,7 @@ def line_findings(ctx, tp, vt, pos, jz, p):
     if not len(jx):
         return []
     tol = p["xy"]
-    ptr, plots, _ = flat_codes_to_plots(jx.counts, jx.tokens, pos)
+    ptr, plots, _ = jx.plot_csr(pos)
     bad_b = off_boundary(tp, vt, jx, ptr, plots, tol)
     ctx.feedback.check()
     q, z = jx.ends_named["QJZDH"], jx.ends_named["ZJZDH"]

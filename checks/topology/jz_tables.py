@@ -10,6 +10,7 @@ import numpy as np
 from ...core import column_reader
 from ...core.column_reader import split_lists, to_float  # noqa: F401 (to_float: boundary)
 from . import prefetch
+from .code_ints import IntKeyIndex, parse_codes
 from .layers import has_features
 from .wkb_arrays import LineTable, point_xy
 
@@ -105,6 +106,50 @@ def kjzb_texts(ctx, ps) -> List[str]:
     return [vals[i] if ok else "" for i, ok in zip(at.tolist(), found.tolist())]
 
 
+class PlotIndex:
+    """The plots of the run by DKBM: a dict for codes as text, sorted integers for codes
+    parsed as numbers (made on first use)."""
+
+    def __init__(self, keys: List[str]):
+        self.keys = keys
+        self.pos = plot_positions(keys)
+        self._ints = None
+
+    def ints(self) -> IntKeyIndex:
+        if self._ints is None:
+            self._ints = IntKeyIndex(self.keys)
+        return self._ints
+
+
+def _codes(ctx, cols, present: np.ndarray, n: int):
+    """(kept rows, counts, text tokens or None, integer codes or None) of a DKBM column:
+    integers when every code is 19 digits and no scope is set, else text."""
+    joined = cols.joined.get("DKBM")
+    parsed = parse_codes(joined, n) if joined is not None and ctx.scope is None else None
+    if parsed is None:
+        counts, tokens = split_lists(cols["DKBM"], joined=joined)
+        rows, counts, tokens = _keep_rows(ctx, present, counts, tokens)
+        return rows, counts, tokens, None
+    counts, ints = parsed
+    if present.all():
+        return np.arange(n), counts, None, ints
+    sel = present[np.repeat(np.arange(n), counts)]
+    return np.flatnonzero(present), counts[present], None, ints[sel]
+
+
+class _Named:
+    """Rows naming plots: counts per row and the codes, as text or as integers."""
+    counts: np.ndarray
+    tokens: List[str]
+    ints: np.ndarray
+
+    def plot_csr(self, index: PlotIndex):
+        """(ptr, plot, code_no): row i names plots[ptr[i]:ptr[i + 1]]."""
+        if self.ints is not None:
+            return index.ints().to_plots(self.counts, self.ints)
+        return flat_codes_to_plots(self.counts, self.tokens, index.pos)
+
+
 def _keep_rows(ctx, present: np.ndarray, counts: np.ndarray, tokens: List[str]):
     """Rows with a geometry that name at least one code in the run's scope; the tokens
     of the kept rows and their counts."""
@@ -134,16 +179,15 @@ def _pick(values: List[str], rows: np.ndarray, n: int) -> List[str]:
     return values if len(rows) == n else [values[i] for i in rows.tolist()]
 
 
-class JzdTable:
-    """The JZD in scope: fids, names (JZDH), DKBM text, XZBZ/YZBZ texts, xy, and the codes
-    they name (counts per point, flat tokens)."""
+class JzdTable(_Named):
+    """The JZD in scope: fids, names (JZDH), DKBM text, XZBZ/YZBZ numbers, xy, and the
+    codes they name."""
 
     def __init__(self, ctx):
         fids, cols, wkbs = columns(ctx, "topo:jz:JZD")
         xy = point_xy(wkbs) if wkbs is not None else np.full((len(fids), 2), np.nan)
-        counts, tokens = split_lists(cols["DKBM"], joined=cols.joined.get("DKBM"))
-        rows, self.counts, self.tokens = _keep_rows(ctx, ~np.isnan(xy[:, 0]), counts, tokens)
         n = len(fids)
+        rows, self.counts, self.tokens, self.ints = _codes(ctx, cols, ~np.isnan(xy[:, 0]), n)
         self.fids = fids[rows]
         self.xy = xy[rows]
         self.names = stripped(_pick(cols["JZDH"], rows, n))
@@ -157,7 +201,7 @@ class JzdTable:
         return split_codes(self.dkbm[i])
 
 
-class JzxTable:
+class JzxTable(_Named):
     """The JZX in scope: fids, DKBM, QJZDH and ZJZDH texts, coordinates (LineTable) and the
     codes they name."""
 
@@ -165,10 +209,9 @@ class JzxTable:
         fids, cols, wkbs = columns(ctx, "topo:jz:JZX")
         lines = LineTable(wkbs if wkbs is not None else column_reader.WkbColumn(
             np.zeros(len(fids), dtype=np.int64), b""))
-        counts, tokens = split_lists(cols["DKBM"], joined=cols.joined.get("DKBM"))
-        rows, self.counts, self.tokens = _keep_rows(ctx, ~lines.missing, counts, tokens)
-        self.rows = rows
         n = len(fids)
+        rows, self.counts, self.tokens, self.ints = _codes(ctx, cols, ~lines.missing, n)
+        self.rows = rows
         self.fids = fids[rows]
         self.lines = lines
         self.dkbm = _pick(cols["DKBM"], rows, n)
