@@ -37,6 +37,14 @@ def parallel_map(fn, items):
         return list(pool.map(fn, items))
 
 
+def settle(geoms) -> None:
+    """Compute the geometries' envelopes here, before threads share them: GEOS caches
+    an envelope on first use, and two threads doing that at once for one geometry is
+    a data race (the same geometry can appear in both halves of a split)."""
+    if len(geoms):
+        shapely.bounds(geoms)
+
+
 def chunked(fn, arr, min_size=20000):
     """fn over an array in one chunk per thread, results concatenated (vectorised fn)."""
     arr = _arr(arr)
@@ -53,6 +61,8 @@ def chunked_pairs(fn, a, b, min_size=5000):
     n = threads()
     if n <= 1 or len(a) < min_size:
         return fn(a, b)
+    settle(a)
+    settle(b)
     cuts = np.linspace(0, len(a), n + 1).astype(int)
     return np.concatenate(parallel_map(lambda k: fn(a[cuts[k]:cuts[k + 1]], b[cuts[k]:cuts[k + 1]]),
                                        range(n)))

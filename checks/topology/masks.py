@@ -11,7 +11,7 @@ parts of face − masks.
 import numpy as np
 import shapely
 
-from .geomops import chunked_pairs, difference, parallel_map, polygonal
+from .geomops import chunked_pairs, difference, parallel_map, polygonal, settle
 
 LEAF_MASKS = 120      # masks per piece below which a piece is cut directly
 EPS = 0.00049         # < half the 0.001 m topology tolerance
@@ -21,7 +21,11 @@ CLIP_MARGIN = 1.0
 def grown_masks(masks) -> np.ndarray:
     """The masks grown by EPS (for the 'face inside one mask' test)."""
     marr = np.asarray(masks, dtype=object)
-    return shapely.buffer(marr, EPS, quad_segs=2) if len(marr) else marr
+    if not len(marr):
+        return marr
+    grown = shapely.buffer(marr, EPS, quad_segs=2)
+    settle(grown)                 # made in the worker, read by two threads later
+    return grown
 
 
 def subtract_masks(faces, masks, grown=None) -> np.ndarray:
