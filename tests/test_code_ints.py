@@ -50,3 +50,35 @@ def test_t16_same_findings_on_the_text_path(defect_db, monkeypatch, rules):
     numeric = view()
     monkeypatch.setattr(jz_tables, "parse_codes", lambda joined, n: None)
     assert view() == numeric and len(numeric) >= 5
+
+
+def test_t16_boundary_points_off_by_less_than_the_tolerance(demo_db, tmp_path, monkeypatch):
+    """JZD/JZX whose coordinates differ from the plots' vertices within the 0.001 m
+    tolerance (another tool's rounding: here 0.67 mm) are still on the plots: no
+    finding, and every JZX segment is matched to a plot edge without a GEOS overlay."""
+    import shutil
+    import shapely
+    from quequan.checks.context import CheckContext
+    from quequan.checks.engine import run_checks
+    from quequan.checks.topology import boundary_lines
+    from quequan.core.gpkg_blob import blob_of, wkb_of
+    from quequan.core.township_db import TownshipDB
+    path = str(tmp_path / "shifted.gpkg")
+    shutil.copy(demo_db, path)
+    with TownshipDB(path) as db, db.transaction():
+        for layer in ("JZD", "JZX"):
+            rows = db.conn.execute('SELECT fid, geom FROM "%s"' % layer).fetchall()
+            out = []
+            for fid, blob in rows:
+                g = shapely.from_wkb(wkb_of(blob))
+                g = shapely.transform(g, lambda xy: xy + np.array([0.0006, 0.0003]))
+                out.append((blob_of(shapely.to_wkb(g), 4526, g.bounds), fid))
+            db.conn.executemany('UPDATE "%s" SET geom = ? WHERE fid = ?' % layer, out)
+    measured = []
+    real = boundary_lines.safe_binary
+    monkeypatch.setattr(boundary_lines, "safe_binary",
+                        lambda fn, a, b: measured.append(len(a)) or real(fn, a, b))
+    with TownshipDB(path) as db:
+        result = run_checks(CheckContext(db), ["T16"])
+    assert [(f.key, f.message) for f in result.findings] == []
+    assert sum(measured) == 0

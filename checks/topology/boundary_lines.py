@@ -13,8 +13,9 @@ import shapely
 from ..finding import Finding
 from .common import fmt_xy
 from .geomops import directed_distance, safe_binary
+from .coverage import tolerance_clusters_of
 from .jz_tables import JzxTable, first_index
-from .vertex_index import cyclic_neighbours, exact_locations
+from .vertex_index import cyclic_neighbours, exact_locations, near_pairs
 
 
 
@@ -27,19 +28,41 @@ def locations_of(vt, xy: np.ndarray) -> np.ndarray:
     return exact_locations(vt.loc, xy)
 
 
-class EdgeIndex:
-    """Plot edges as (location, location, plot) integers: is segment (p, q) exactly an
-    edge of plot k? (Segments that are not are measured with GEOS.)"""
+def nearest_locations(vt, xy: np.ndarray, tol: float) -> np.ndarray:
+    """Index of the vertex location each point is at, or nearest to within tol (JZX
+    written with rounded coordinates); -1 where none is that close."""
+    at = exact_locations(vt.loc, xy)
+    miss = np.flatnonzero(at < 0)
+    if len(miss) and len(vt.loc) and tol > 0:
+        i, j, d = near_pairs(xy[miss], tol, vt.loc)
+        if len(i):
+            o = np.lexsort((d, i))
+            first = np.r_[True, i[o][1:] != i[o][:-1]]
+            at[miss[i[o][first]]] = j[o][first]
+    return at
 
-    def __init__(self, vt):
+
+class EdgeIndex:
+    """Plot edges as (location, location, plot) integers: is segment (p, q) an edge of
+    plot k, its ends at the edge's ends or within tol of them (then the whole segment is
+    within tol of the edge)? Segments that are not are measured with GEOS."""
+
+    def __init__(self, vt, tol: float = 0.0, canon=None):
         self.vt = vt
+        self.tol = tol
+        # locations within tol of each other are one point (a plot's copy of a shared
+        # corner may be 0.0003 m from its neighbour's): edges are keyed by those points
+        self.canon = canon if canon is not None else np.arange(len(vt.loc))
         _, nxt = cyclic_neighbours(vt.rv)
-        a, b = vt.inv, vt.inv[nxt]
+        a, b = self.canon[vt.inv], self.canon[vt.inv[nxt]]
         self.lo, self.hi = np.minimum(a, b), np.maximum(a, b)
         self.plot = vt.rv.plot.astype(np.int64)
         h = self._hash(self.lo, self.hi, self.plot)
         self.order = np.argsort(h)
         self.h = h[self.order]
+
+    def _point(self, at):
+        return np.where(at >= 0, self.canon[np.maximum(at, 0)], -1)
 
     @staticmethod
     def _hash(lo, hi, plot):
@@ -50,7 +73,8 @@ class EdgeIndex:
         ok = np.zeros(len(p), dtype=bool)
         if not len(self.h) or not len(p):
             return ok
-        a, b = locations_of(self.vt, p), locations_of(self.vt, q)
+        a = self._point(nearest_locations(self.vt, p, self.tol))
+        b = self._point(nearest_locations(self.vt, q, self.tol))
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         known = lo >= 0
         h = self._hash(lo[known], hi[known], plot[known])
@@ -62,7 +86,7 @@ class EdgeIndex:
         return ok
 
 
-def off_boundary(tp, vt, jx, ptr, plots, tol) -> Dict[int, tuple]:
+def off_boundary(tp, vt, jx, ptr, plots, tol, canon=None) -> Dict[int, tuple]:
     """{line index: (segments off the boundary, largest distance)} for (b); line i (of
     jx) belongs to plots[ptr[i]:ptr[i + 1]]."""
     counts = np.diff(ptr)
@@ -79,7 +103,7 @@ def off_boundary(tp, vt, jx, ptr, plots, tol) -> Dict[int, tuple]:
     seg = np.repeat(np.arange(len(seg_line)), cnt)
     plot = plots[np.repeat(ptr[seg_line], cnt) + (np.arange(int(cnt.sum())) -
                                                    np.repeat(np.cumsum(cnt) - cnt, cnt))]
-    ok_pair = EdgeIndex(vt).matches(p0[seg], p1[seg], plot)
+    ok_pair = EdgeIndex(vt, tol, canon).matches(p0[seg], p1[seg], plot)
     ok = np.zeros(len(seg_line), dtype=bool)
     ok[seg[ok_pair]] = True
     todo = np.flatnonzero(~ok)
@@ -154,7 +178,7 @@ def line_findings(ctx, tp, vt, pos, jz, p):
         return []
     tol = p["xy"]
     ptr, plots, _ = jx.plot_csr(pos)
-    bad_b = off_boundary(tp, vt, jx, ptr, plots, tol)
+    bad_b = off_boundary(tp, vt, jx, ptr, plots, tol, tolerance_clusters_of(ctx, vt))
     ctx.feedback.check()
     q, z = jx.ends_named["QJZDH"], jx.ends_named["ZJZDH"]
     bad_e = end_problems(jx, jz, tol) if len(jz) or any(q) or any(z) else {}

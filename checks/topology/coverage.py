@@ -82,6 +82,12 @@ def tolerance_clusters(loc: np.ndarray, tol: float):
         lab = new
 
 
+def tolerance_clusters_of(ctx, vt):
+    """tolerance_clusters of the run's vertex locations (cached: the coverage and T16
+    use them)."""
+    return ctx.cached("topo:clusters", lambda: tolerance_clusters(vt.loc, params(ctx)["xy"]))
+
+
 def edge_twins(rv, loc, inv):
     """Unmatched edges as unique location-id pairs (lo, hi), and (unmatched, total)."""
     _, nxt = cyclic_neighbours(rv)
@@ -214,7 +220,7 @@ def build_arrangement(ctx, tp, vt, extent, check=None, cut_lines=()) -> Arrangem
         return Arrangement(np.empty(0, dtype=object), np.zeros(0, dtype=np.int64), False)
     # neighbours' common points a few 0.1 mm apart are one point: their edges are twins
     # and the cracks between them no face (a crack would join a sliver to a road)
-    canon = tolerance_clusters(vt.loc, params(ctx)["xy"]) if ctx is not None else None
+    canon = tolerance_clusters_of(ctx, vt) if ctx is not None else None
     inv = vt.inv if canon is None else canon[vt.inv]
     lo, hi, n_un, n_all = edge_twins(vt.rv, vt.loc, inv)
     if n_all and n_un > MAX_UNMATCHED_SHARE * n_all:
