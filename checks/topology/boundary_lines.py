@@ -15,7 +15,7 @@ from .common import fmt_xy
 from .geomops import directed_distance, safe_binary
 from .coverage import tolerance_clusters_of
 from .jz_tables import JzxTable, first_index
-from .vertex_index import cyclic_neighbours, exact_locations, near_pairs
+from .vertex_index import cyclic_neighbours, exact_locations, near_pairs, unique_locations
 
 
 
@@ -69,12 +69,22 @@ class EdgeIndex:
         u = np.uint64
         return (lo.astype(u) * _MIX[0]) ^ (hi.astype(u) * _MIX[1]) ^ (plot.astype(u) * _MIX[2])
 
+    def points(self, xy) -> np.ndarray:
+        """The (merged) vertex location of each point, -1 where none is within tol (each
+        distinct point looked up once: line ends are shared by neighbouring lines)."""
+        if not len(xy):
+            return np.zeros(0, dtype=np.int64)
+        uniq, inv = unique_locations(xy)
+        return self._point(nearest_locations(self.vt, uniq, self.tol))[inv]
+
     def matches(self, p, q, plot) -> np.ndarray:
-        ok = np.zeros(len(p), dtype=bool)
-        if not len(self.h) or not len(p):
+        return self.matches_ids(self.points(p), self.points(q), plot)
+
+    def matches_ids(self, a, b, plot) -> np.ndarray:
+        """matches() for ends already given as points() ids."""
+        ok = np.zeros(len(a), dtype=bool)
+        if not len(self.h) or not len(a):
             return ok
-        a = self._point(nearest_locations(self.vt, p, self.tol))
-        b = self._point(nearest_locations(self.vt, q, self.tol))
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         known = lo >= 0
         h = self._hash(lo[known], hi[known], plot[known])
@@ -94,16 +104,20 @@ def off_boundary(tp, vt, jx, ptr, plots, tol, canon=None) -> Dict[int, tuple]:
         return {}
     local = np.full(jx.lines.n, -1, dtype=np.int64)     # LineTable row -> jx index
     local[jx.rows] = np.arange(len(jx.rows))
-    p0, p1, row = jx.lines.segments()
+    s0, row = jx.lines.segment_starts()
     seg_line = local[row]
     use = seg_line >= 0
     use[use] = counts[seg_line[use]] > 0
-    p0, p1, seg_line = p0[use], p1[use], seg_line[use]
+    s0, seg_line = s0[use], seg_line[use]
+    coords = jx.lines.coords
+    p0, p1 = coords[s0], coords[s0 + 1]
     cnt = counts[seg_line]
     seg = np.repeat(np.arange(len(seg_line)), cnt)
     plot = plots[np.repeat(ptr[seg_line], cnt) + (np.arange(int(cnt.sum())) -
                                                    np.repeat(np.cumsum(cnt) - cnt, cnt))]
-    ok_pair = EdgeIndex(vt, tol, canon).matches(p0[seg], p1[seg], plot)
+    edges = EdgeIndex(vt, tol, canon)
+    at = edges.points(coords)            # each coordinate once, however many plots follow
+    ok_pair = edges.matches_ids(at[s0][seg], at[s0 + 1][seg], plot)
     ok = np.zeros(len(seg_line), dtype=bool)
     ok[seg[ok_pair]] = True
     todo = np.flatnonzero(~ok)

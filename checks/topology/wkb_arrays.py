@@ -106,8 +106,13 @@ class LineTable:
 
     def segments(self):
         """(p0, p1, line) of every segment: consecutive coordinates of one part."""
+        s0, line = self.segment_starts()
+        return self.coords[s0], self.coords[s0 + 1], line
+
+    def segment_starts(self):
+        """(index in coords of each segment's first point, line of the segment)."""
         s0 = np.flatnonzero(self.cpart[1:] == self.cpart[:-1])
-        return self.coords[s0], self.coords[s0 + 1], self.part_line[self.cpart[s0]]
+        return s0, self.part_line[self.cpart[s0]]
 
     def ends(self) -> np.ndarray:
         """(n, 2, 2): first coordinate of each line's first part, last of its last part;
