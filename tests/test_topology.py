@@ -162,10 +162,16 @@ def test_t05_road_ditch_and_coincident_boundaries_not_flagged(tmp_path):
     assert findings(close, ["T05", "T06"]) == []
 
 
+@pytest.mark.parametrize("overlay", [False, True])
 @pytest.mark.parametrize("crack", [0.0, 0.0004])
-def test_t05_sliver_found_when_a_crack_below_tolerance_reaches_a_road(tmp_path, crack):
+def test_t05_sliver_found_when_a_crack_below_tolerance_reaches_a_road(tmp_path, monkeypatch,
+                                                                     crack, overlay):
     """Boundaries 0.0004 m apart are one line (checks.md §2): the crack they leave must
-    not join an enclosed sliver to an unmapped road beside it."""
+    not join an enclosed sliver to an unmapped road beside it (on the faces of the
+    unmatched edges, and on the union fallback)."""
+    from quequan.checks.topology import coverage
+    if overlay:
+        monkeypatch.setattr(coverage, "ARRANGEMENT_MAX_UNMATCHED", -1.0)
     plots = [(dk(1), box(0, 0, 40, 40)), (dk(2), box(40.2, 0, 80, 40)),
              (dk(3), box(0, 40 + crack, 80, 80)), (dk(4), box(0, -40, 80, 0)),
              (dk(5), box(84, -40, 120, 80))]                 # 4 m road at x 80–84
@@ -345,7 +351,7 @@ def test_general_path_gives_the_same_findings(tmp_path, monkeypatch):
     path = make_db(tmp_path, [(k, g) for k, g in plots])
     rules = ["T04", "T05", "T06", "T07", "T12"]
     fast = [(f.rule, f.key, f.related, f.message) for f in findings(path, rules)]
-    monkeypatch.setattr(coverage, "MAX_UNMATCHED_SHARE", -1.0)
+    monkeypatch.setattr(coverage, "ARRANGEMENT_MAX_UNMATCHED", -1.0)
     slow = [(f.rule, f.key, f.related, f.message) for f in findings(path, rules)]
     assert fast == slow
     assert {r for r, *_ in fast} == set(rules)
