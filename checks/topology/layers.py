@@ -9,6 +9,7 @@ import numpy as np
 import shapely
 
 from ..plots import repair_polygon
+from .geomops import settle
 
 REGION_LAYERS = {"XJQY": "XJQYDM", "CJQY": "CJQYDM", "ZJQY": "ZJQYDM"}
 
@@ -28,6 +29,7 @@ def read_layer(ctx, code: str, fields=()) -> Tuple[List[dict], np.ndarray]:
         bad = np.flatnonzero(polygonal & ~shapely.is_valid(geoms))
         for i in bad:
             geoms[i] = repair_polygon(geoms[i])
+        settle(geoms)             # the prefetch worker reads these too
         return rows, geoms
     return ctx.cached("topo:layer:" + code, factory)
 
@@ -41,7 +43,9 @@ def regions(ctx, code: str) -> Dict[str, object]:
             key = str(r.get(REGION_LAYERS[code]) or "").strip()
             if key and g is not None:
                 parts.setdefault(key, []).append(g)
-        return {k: (v[0] if len(v) == 1 else shapely.union_all(v)) for k, v in sorted(parts.items())}
+        out = {k: (v[0] if len(v) == 1 else shapely.union_all(v)) for k, v in sorted(parts.items())}
+        settle(np.array(list(out.values()), dtype=object))
+        return out
     return ctx.cached("topo:regions:" + code, factory)
 
 
