@@ -16,7 +16,12 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 
 SEP = "\x1f"          # ASCII unit separator: not found in codes or names
-_SPACE = re.compile("[^\\S\x1f]")
+SPACE = re.compile("[^\\S\x1f]")    # whitespace other than SEP (str.isspace counts it)
+
+
+def connect_readonly(path: str) -> sqlite3.Connection:
+    """A read-only connection of its own to a database file (for another thread)."""
+    return sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(path), uri=True)
 
 
 class WkbColumn:
@@ -44,8 +49,11 @@ class Columns(dict):
     """{FIELD: list of texts}; `joined[FIELD]` is the same column as one SEP-joined string
     when it came that way (callers that split it again use it); `lookup` (database path,
     SQL) reads the plan's lookup fields of given fids."""
-    joined: Dict[str, str] = {}
-    lookup = None
+
+    def __init__(self, *args, lookup=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.joined: Dict[str, str] = {}
+        self.lookup = lookup
 
     def look_up(self, fids) -> Dict[int, tuple]:
         """{fid: lookup field values} on a connection of its own (any thread)."""
@@ -54,7 +62,7 @@ class Columns(dict):
         path, sql = self.lookup
         out = {}
         try:
-            conn = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(path), uri=True)
+            conn = connect_readonly(path)
         except sqlite3.Error:
             return out                  # reported by fid
         try:
@@ -145,9 +153,7 @@ def decode(p: Optional[dict], raw: Optional[dict]):
     row = raw["text"]
     n = int(row[0] or 0)
     fids = _ints(row[1], n)
-    cols = Columns()
-    cols.joined = {}
-    cols.lookup = p.get("lookup")
+    cols = Columns(lookup=p.get("lookup"))
     for f, big in zip(p["present"], row[2:]):
         if isinstance(big, bytes):
             raise ValueError("%s: not UTF-8 text" % f)
@@ -201,9 +207,8 @@ def _read_rows(db, layer, fields, geometry=True, lookup=None):
         wkbs = None
     else:
         fids, cols, wkbs = db.read_geometry_columns(layer, fields)
-    text = Columns({f: ["" if v is None else str(v) for v in vals] for f, vals in cols.items()})
-    text.joined = {}
-    text.lookup = lookup
+    text = Columns({f: ["" if v is None else str(v) for v in vals] for f, vals in cols.items()},
+                   lookup=lookup)
     if wkbs is None:
         return fids, text, None
     blobs = [w or b"" for w in wkbs]
@@ -240,18 +245,18 @@ def split_lists(values: Sequence[str], extra_separators: str = ",，、;；",
     if not n:
         return np.zeros(0, dtype=np.int64), []
     big = SEP.join(values) if joined is None else joined
+    slash = {ord(c): "/" for c in extra_separators}
     if any(c in big for c in extra_separators):
-        big = big.translate({ord(c): "/" for c in extra_separators})
+        big = big.translate(slash)
     rows = big.split(SEP)
     if len(rows) != n:                          # a value holds the separator: per row
-        lists = [[t.strip() for t in v.translate(
-            {ord(c): "/" for c in extra_separators}).split("/")] for v in values]
+        lists = [[t.strip() for t in v.translate(slash).split("/")] for v in values]
         lists = [[t for t in ts if t] for ts in lists]
         return (np.fromiter(map(len, lists), dtype=np.int64, count=n),
                 [t for ts in lists for t in ts])
     counts = np.fromiter(map(str.count, rows, ["/"] * n), dtype=np.int64, count=n) + 1
     tokens = big.replace(SEP, "/").split("/")
-    if _SPACE.search(big):
+    if SPACE.search(big):
         tokens = [t.strip() for t in tokens]
     kept = np.fromiter(map(bool, tokens), dtype=bool, count=len(tokens))
     if not kept.all():

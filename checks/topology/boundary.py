@@ -13,13 +13,13 @@ import shapely
 
 from ..finding import Finding
 from ..registry import register
-from .boundary_lines import line_findings, locations_of
+from .boundary_lines import line_findings
 from .common import fmt_xy, gc_paused, params, topo_plots
 from . import prefetch
 from .code_ints import IntKeyIndex
 from .jz_tables import (JzdTable, PlotIndex, first_index, has_boundary_points, kjzb_texts,
                         split_codes)
-from .vertex_index import near_pairs
+from .vertex_index import points_at_locations
 from .vertices import vertex_tables
 
 __all__ = ["BoundaryPointRules", "split_codes"]
@@ -35,20 +35,6 @@ def _point_finding(jz: JzdTable, i, part, msg, related=(), values=None):
                    key_field="JZDH", related=tuple(related), related_field="DKBM",
                    unit_code=(plots or [""])[0][:14], geom=shapely.points(x, y),
                    values=values)
-
-
-def _on_vertex(xy, vt, tol):
-    """(point, location) pairs within tol. A JZD is usually exactly on a vertex: looked
-    up in the sorted locations first; the grid hash searches only the others."""
-    loc = vt.loc
-    if not len(xy) or not len(loc):
-        e = np.zeros(0, dtype=np.int64)
-        return e, e
-    at = locations_of(vt, xy)
-    exact = at >= 0
-    rest = np.flatnonzero(~exact)
-    ri, li, _ = near_pairs(xy[rest], tol, loc)
-    return np.concatenate([np.flatnonzero(exact), rest[ri]]), np.concatenate([at[exact], li])
 
 
 @register
@@ -86,7 +72,7 @@ class BoundaryPointRules:
         out = []
         tol = p["xy"]
         # (a) on a plot vertex: grid hash against the distinct vertex locations
-        ji, li = _on_vertex(jz.xy, vt, tol)
+        ji, li, _ = points_at_locations(vt.loc, jz.xy, tol)
         lone = np.setdiff1d(np.arange(len(jz)), ji)
         if len(lone):
             dist = np.full(len(lone), np.inf)

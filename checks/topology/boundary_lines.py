@@ -1,8 +1,9 @@
 """T16 (b) and (e) for 界址线 (JZX): along the boundary of its plots, ends named right.
 
-A JZX segment equal to an edge of one of its plots (hashed lookup of the plot
-edges, verified within 0.001 m) is on the boundary; only the other segments are
-measured exactly with GEOS (segment minus buffer(plot boundaries, 0.001 m)).
+A JZX segment whose ends are at the ends of an edge of one of its plots (vertex
+locations within 0.001 m, looked up as integers) is on the boundary; only the other
+segments are measured exactly with GEOS (segment minus buffer(plot boundaries,
+0.001 m)).
 """
 from itertools import repeat
 from typing import Dict
@@ -15,30 +16,21 @@ from .common import fmt_xy
 from .geomops import directed_distance, safe_binary
 from .coverage import tolerance_clusters_of
 from .jz_tables import JzxTable, first_index
-from .vertex_index import cyclic_neighbours, exact_locations, near_pairs, unique_locations
-
-
+from .vertex_index import cyclic_neighbours, points_at_locations, unique_locations
 
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x94D049BB133111EB],
                 dtype=np.uint64)
 
 
-def locations_of(vt, xy: np.ndarray) -> np.ndarray:
-    """Index of the vertex location each point is exactly at, -1 where none."""
-    return exact_locations(vt.loc, xy)
-
-
 def nearest_locations(vt, xy: np.ndarray, tol: float) -> np.ndarray:
     """Index of the vertex location each point is at, or nearest to within tol (JZX
     written with rounded coordinates); -1 where none is that close."""
-    at = exact_locations(vt.loc, xy)
-    miss = np.flatnonzero(at < 0)
-    if len(miss) and len(vt.loc) and tol > 0:
-        i, j, d = near_pairs(xy[miss], tol, vt.loc)
-        if len(i):
-            o = np.lexsort((d, i))
-            first = np.r_[True, i[o][1:] != i[o][:-1]]
-            at[miss[i[o][first]]] = j[o][first]
+    at = np.full(len(xy), -1, dtype=np.int64)
+    i, j, d = points_at_locations(vt.loc, xy, tol)
+    if len(i):
+        o = np.lexsort((d, i))
+        first = np.r_[True, i[o][1:] != i[o][:-1]]
+        at[i[o][first]] = j[o][first]
     return at
 
 
@@ -77,11 +69,8 @@ class EdgeIndex:
         uniq, inv = unique_locations(xy)
         return self._point(nearest_locations(self.vt, uniq, self.tol))[inv]
 
-    def matches(self, p, q, plot) -> np.ndarray:
-        return self.matches_ids(self.points(p), self.points(q), plot)
-
-    def matches_ids(self, a, b, plot) -> np.ndarray:
-        """matches() for ends already given as points() ids."""
+    def matches(self, a, b, plot) -> np.ndarray:
+        """Is the segment from point a to point b (points() ids) an edge of plot?"""
         ok = np.zeros(len(a), dtype=bool)
         if not len(self.h) or not len(a):
             return ok
@@ -117,7 +106,7 @@ def off_boundary(tp, vt, jx, ptr, plots, tol, canon=None) -> Dict[int, tuple]:
                                                    np.repeat(np.cumsum(cnt) - cnt, cnt))]
     edges = EdgeIndex(vt, tol, canon)
     at = edges.points(coords)            # each coordinate once, however many plots follow
-    ok_pair = edges.matches_ids(at[s0][seg], at[s0 + 1][seg], plot)
+    ok_pair = edges.matches(at[s0][seg], at[s0 + 1][seg], plot)
     ok = np.zeros(len(seg_line), dtype=bool)
     ok[seg[ok_pair]] = True
     todo = np.flatnonzero(~ok)

@@ -8,7 +8,7 @@ from typing import Dict, List
 import numpy as np
 
 from ...core import column_reader
-from ...core.column_reader import split_lists, to_float  # noqa: F401 (to_float: boundary)
+from ...core.column_reader import SPACE, split_lists, to_float
 from . import prefetch
 from .code_ints import IntKeyIndex, parse_codes
 from .layers import has_features
@@ -154,23 +154,19 @@ def _keep_rows(ctx, present: np.ndarray, counts: np.ndarray, tokens: List[str]):
     """Rows with a geometry that name at least one code in the run's scope; the tokens
     of the kept rows and their counts."""
     keep = present.copy()
+    row = np.repeat(np.arange(len(counts)), counts)
     if ctx.scope is not None:
-        row = np.repeat(np.arange(len(counts)), counts)
         inside = np.fromiter(map(ctx.in_scope, tokens), dtype=bool, count=len(tokens))
         keep &= np.bincount(row[inside], minlength=len(counts)) > 0
     if keep.all():
         return np.arange(len(keep)), counts, tokens
-    row = np.repeat(np.arange(len(counts)), counts)
     sel = keep[row]
     return np.flatnonzero(keep), counts[keep], [t for t, k in zip(tokens, sel.tolist()) if k]
 
 
-_SPACE = re.compile("[^\\S\x1f]")
-
-
 def stripped(values: List[str]) -> List[str]:
     """Values without surrounding whitespace (most have none: one scan tells)."""
-    if _SPACE.search("\x1f".join(values)) is None:
+    if SPACE.search(column_reader.SEP.join(values)) is None:
         return values
     return [v.strip() for v in values]
 

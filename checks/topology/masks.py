@@ -18,13 +18,15 @@ EPS = 0.00049         # < half the 0.001 m topology tolerance
 CLIP_MARGIN = 1.0
 
 
-def grown_masks(masks) -> np.ndarray:
-    """The masks grown by EPS (for the 'face inside one mask' test)."""
+def grown_masks(masks, used=None) -> np.ndarray:
+    """The masks grown by EPS (for the 'face inside one mask' test); only those at the
+    positions `used` when given (None elsewhere)."""
     marr = np.asarray(masks, dtype=object)
-    if not len(marr):
-        return marr
-    grown = shapely.buffer(marr, EPS, quad_segs=2)
-    settle(grown)                 # made in the worker, read by two threads later
+    grown = np.empty(len(marr), dtype=object)
+    pick = slice(None) if used is None else used
+    if len(marr):
+        grown[pick] = shapely.buffer(marr[pick], EPS, quad_segs=2)
+        settle(grown[pick])       # made in the worker, read by two threads later
     return grown
 
 
@@ -52,9 +54,7 @@ def subtract_masks(faces, masks, grown=None) -> np.ndarray:
     few = cnt[fi] <= LEAF_MASKS
     if few.any():
         if grown is None:
-            used = np.unique(mi[few])
-            grown = np.empty(len(marr), dtype=object)
-            grown[used] = shapely.buffer(marr[used], EPS, quad_segs=2)
+            grown = grown_masks(marr, np.unique(mi[few]))
         inside = chunked_pairs(shapely.covered_by, faces[fi[few]], grown[mi[few]])
         done = np.unique(fi[few][inside])
         keep = ~np.isin(fi, done)

@@ -17,7 +17,6 @@ recorded and replayed when the engine asks for the family (their order is kept).
 import os
 import sqlite3
 import threading
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, List, Optional
 
@@ -137,7 +136,7 @@ def _read_boundary_points(ctx, pending) -> None:
     def read():
         threading.current_thread().name = "quequan-prefetch-jz"
         try:
-            conn = sqlite3.connect("file:%s?mode=ro" % urllib.parse.quote(path), uri=True)
+            conn = column_reader.connect_readonly(path)
         except sqlite3.Error:
             return                # the family reads it itself, on the main connection
         try:

@@ -135,6 +135,19 @@ def exact_locations(loc: np.ndarray, xy: np.ndarray) -> np.ndarray:
     return out
 
 
+def points_at_locations(loc: np.ndarray, xy: np.ndarray, tol: float):
+    """(i, j, d): point xy[i] at location loc[j], distance d ≤ tol. Points exactly at a
+    location (the usual case) are looked up in the sorted locations and get that one;
+    the grid hash searches only the others, and gives every location within tol."""
+    at = exact_locations(loc, xy)
+    exact = np.flatnonzero(at >= 0)
+    rest = np.flatnonzero(at < 0)
+    ri, lj, d = near_pairs(xy[rest], tol, loc) if len(rest) and len(loc) and tol > 0 else \
+        (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+    return (np.concatenate([exact, rest[ri]]), np.concatenate([at[exact], lj]),
+            np.concatenate([np.zeros(len(exact)), d]))
+
+
 def near_pairs(a: np.ndarray, radius: float, b: np.ndarray = None):
     """(i, j, d): points a[i], b[j] with distance d ≤ radius. Without b, pairs within
     a with i < j."""
